@@ -1,0 +1,65 @@
+"""Exceptions of alliance-graph; each ``str()`` is one line the CLI can print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "AllianceGraphError",
+    "InputError",
+    "UnknownRelation",
+    "UnknownActor",
+    "QueryError",
+    "StoreError",
+    "StoreLocked",
+]
+
+
+class AllianceGraphError(Exception):
+    """Base class: anything the CLI reports as ``Error: <message>`` with exit 1."""
+
+
+class InputError(AllianceGraphError):
+    """A file (and where known, a line) that cannot be used, and why.
+
+    >>> str(InputError("seeds/x.txt", "file is empty"))
+    'seeds/x.txt: file is empty'
+    >>> str(InputError("facts.yaml", "unknown relation 'likes'", line=4))
+    'facts.yaml:4: unknown relation \\'likes\\''
+    """
+
+    def __init__(self, path: Path | str, problem: str, *, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        problem = " ".join(str(problem).split())  # always one line
+        super().__init__(f"{where}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+        self.line = line
+
+
+class UnknownRelation(AllianceGraphError):
+    """A relation name that the ontology does not declare."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown relation {name!r}")
+        self.name = name
+
+
+class UnknownActor(AllianceGraphError):
+    """An actor id that the ontology does not declare."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown actor {name!r}")
+        self.name = name
+
+
+class QueryError(AllianceGraphError):
+    """A SPARQL query that cannot be parsed or run."""
+
+
+class StoreError(AllianceGraphError):
+    """The store cannot be opened or written."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store for writing."""

@@ -1,0 +1,441 @@
+"""Files → ``Article`` and ``Fact`` records; bad input → ``InputError``.
+
+Articles: ``.txt`` (optional ``key: value`` header ended by a blank line),
+``.md`` (YAML front matter), ``.html``/``.htm`` (main text), ``.jsonl`` (one
+article per line).  Curated facts: ``.yaml``/``.yml`` and ``.csv``.
+Every error names the file (and the line where there is one); a file with
+an error yields nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .model import CURATED, Article, Fact
+from .vocab import Vocabulary
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "FACT_SUFFIXES",
+    "DEFAULT_MAX_BYTES",
+    "read_text",
+    "load_articles",
+    "load_facts",
+    "find_inputs",
+    "is_article_file",
+    "is_fact_file",
+]
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+FACT_SUFFIXES = (".yaml", ".yml", ".csv")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+HEADER_KEYS = ("title", "date", "source", "publisher", "license", "url", "author", "language")
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]*):[ \t]*(.*?)\s*$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in ARTICLE_SUFFIXES
+
+
+def is_fact_file(path: Path) -> bool:
+    return path.suffix.lower() in FACT_SUFFIXES
+
+
+def find_inputs(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand folders recursively (sorted); keep files as given.
+
+    Inside folders only article and fact files are taken; hidden files and
+    folders are skipped.  A file named explicitly is kept whatever its suffix,
+    so the loader can say what is wrong with it.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and not any(part.startswith(".") for part in rel) and (is_article_file(f) or is_fact_file(f)):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out
+
+
+def read_text(path: Path, data: bytes | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a UTF-8 text file, refusing empty, binary, over-size and mis-encoded ones.
+
+    The byte-order mark is dropped; line ends become ``\\n``.
+    """
+    if data is None:
+        try:
+            size = path.stat().st_size
+        except OSError as e:
+            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+        if max_bytes and size > max_bytes:
+            raise InputError(path, f"file is too large ({size:,} bytes, limit {max_bytes:,})")
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    if max_bytes and len(data) > max_bytes:
+        raise InputError(path, f"file is too large ({len(data):,} bytes, limit {max_bytes:,})")
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "looks like a binary file, expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})") from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    return text
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def _check_date(path: Path | str, value: Any, line: int | None = None) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]", text)
+    if m:
+        text = m.group(1)
+    if not _DATE.match(text):
+        raise InputError(path, f"date {text!r} is not an ISO date (YYYY-MM-DD)", line=line)
+    try:
+        if len(text) == 10:
+            dt.date.fromisoformat(text)
+        elif len(text) == 7:
+            dt.date.fromisoformat(text + "-01")
+    except ValueError:
+        raise InputError(path, f"date {text!r} is not a valid date", line=line) from None
+    return text
+
+
+def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> dict[str, str | None]:
+    def s(key: str, *alts: str) -> str | None:
+        for k in (key, *alts):
+            v = meta.get(k)
+            if v not in (None, ""):
+                return " ".join(str(v).split())
+        return None
+
+    return {
+        "title": s("title", "headline"),
+        "date": _check_date(path, meta.get("date") or meta.get("published") or meta.get("issued"), line),
+        "source": s("source", "url", "link"),
+        "publisher": s("publisher", "site", "outlet"),
+        "license": s("license"),
+    }
+
+
+def _txt_article(path: Path, text: str) -> Article:
+    meta: dict[str, Any] = {}
+    offset = 0
+    first_block, sep, _ = text.partition("\n\n")
+    lines = first_block.split("\n")
+    matches = [_HEADER_LINE.match(line) for line in lines]
+    if sep and all(matches) and matches[0] and matches[0].group(1).lower() in HEADER_KEYS:
+        for m in matches:
+            assert m is not None
+            meta[m.group(1).lower()] = m.group(2)
+        offset = len(first_block) + 2
+    body = text[offset:]
+    # skip blank lines at the start of the body without changing offsets' meaning
+    stripped = body.lstrip("\n")
+    offset += len(body) - len(stripped)
+    if not stripped.strip():
+        raise InputError(path, "article has a header but no text")
+    fields = _meta(path, meta)
+    if not fields["title"]:
+        fields["title"] = path.stem.replace("-", " ").replace("_", " ")
+    return Article(path=str(path), text=stripped, offset=offset, **fields)
+
+
+def _md_article(path: Path, text: str) -> Article:
+    meta: dict[str, Any] = {}
+    offset = 0
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end == -1:
+            raise InputError(path, "front matter starts with '---' but never ends")
+        try:
+            loaded = yaml.safe_load(text[4:end])
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            raise InputError(path, f"broken YAML front matter: {getattr(e, 'problem', e)}",
+                             line=mark.line + 2 if mark else None) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise InputError(path, "front matter must be a mapping of key: value")
+        meta = {str(k).lower(): v for k, v in (loaded or {}).items()}
+        nl = text.find("\n", end + 4)
+        offset = len(text) if nl == -1 else nl + 1
+    body = text[offset:]
+    stripped = body.lstrip("\n")
+    offset += len(body) - len(stripped)
+    if not stripped.strip():
+        raise InputError(path, "article has no text")
+    fields = _meta(path, meta)
+    if not fields["title"]:
+        m = re.search(r"^#\s+(.+)$", stripped, re.M)
+        fields["title"] = m.group(1).strip() if m else path.stem
+    return Article(path=str(path), text=stripped, offset=offset, **fields)
+
+
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt", "figcaption")
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+
+
+def _html_article(path: Path, text: str) -> Article:
+    from bs4 import BeautifulSoup  # HTML parsing lives here only
+
+    soup = BeautifulSoup(text, "html.parser")
+    meta: dict[str, Any] = {}
+    for tag in soup.find_all("meta"):
+        key = (tag.get("property") or tag.get("name") or "").lower()
+        content = tag.get("content")
+        if not content:
+            continue
+        if key in ("og:title", "twitter:title") and "title" not in meta:
+            meta["title"] = content
+        elif key in ("article:published_time", "date", "pubdate", "dc.date", "dcterms.date") and "date" not in meta:
+            meta["date"] = content
+        elif key in ("og:url",) and "source" not in meta:
+            meta["source"] = content
+        elif key in ("og:site_name", "publisher", "dc.publisher") and "publisher" not in meta:
+            meta["publisher"] = content
+    if "source" not in meta:
+        canon = soup.find("link", rel="canonical")
+        if canon and canon.get("href"):
+            meta["source"] = canon["href"]
+    if "title" not in meta and soup.title and soup.title.string:
+        meta["title"] = soup.title.string
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    blocks = []
+    for el in root.find_all(_BLOCK_TAGS):
+        if el.find(_BLOCK_TAGS):
+            continue  # the inner block is taken on its own
+        t = " ".join(el.get_text(" ").split())
+        if t:
+            blocks.append(t)
+    if not blocks:
+        t = " ".join(root.get_text(" ").split())
+        if t:
+            blocks.append(t)
+    body = "\n\n".join(blocks)
+    if not body.strip():
+        raise InputError(path, "HTML page has no text")
+    try:
+        fields = _meta(path, meta)
+    except InputError:
+        fields = _meta(path, {k: v for k, v in meta.items() if k != "date"})
+    if not fields["title"]:
+        fields["title"] = path.stem
+    return Article(path=str(path), text=body, offset=0, **fields)
+
+
+def _jsonl_articles(path: Path, text: str, max_bytes: int) -> list[Article]:
+    articles = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if max_bytes and len(line.encode("utf-8")) > max_bytes:
+            raise InputError(path, f"line is too large (limit {max_bytes:,} bytes)", line=n)
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(path, f"not valid JSON: {e.msg} at column {e.colno}", line=n) from None
+        if not isinstance(obj, dict):
+            raise InputError(path, "each line must be a JSON object", line=n)
+        body = obj.get("text") or obj.get("body") or obj.get("content")
+        if not isinstance(body, str) or not body.strip():
+            raise InputError(path, "missing field 'text'", line=n)
+        meta = {str(k).lower(): v for k, v in obj.items() if k not in ("text", "body", "content")}
+        articles.append(Article(path=f"{path}:{n}", text=body, offset=0, **_meta(path, meta, n)))
+    if not articles:
+        raise InputError(path, "file has no articles")
+    return articles
+
+
+def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
+    """Read one article file (several for ``.jsonl``)."""
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        raise InputError(path, f"unknown article type {suffix or '(no suffix)'!r}; expected one of {', '.join(ARTICLE_SUFFIXES)}")
+    if suffix == ".jsonl":
+        # lines are checked against the limit one by one; the file as a whole may be larger
+        text = read_text(path, max_bytes=0)
+        return _jsonl_articles(path, text, max_bytes)
+    text = read_text(path, max_bytes=max_bytes)
+    if suffix in (".md", ".markdown"):
+        return [_md_article(path, text)]
+    if suffix in (".html", ".htm"):
+        return [_html_article(path, text)]
+    return [_txt_article(path, text)]
+
+
+# --------------------------------------------------------------------------- curated facts
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+_REQUIRED = ("subject", "relation", "object", "evidence")
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n", ""}
+
+
+def _as_bool(path: Path, value: Any, line: int | None) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    v = str(value).strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise InputError(path, f"'rejected' must be true or false, not {value!r}", line=line)
+
+
+class _ArticleCache:
+    """Articles that curated facts refer to, read once per batch."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._cache: dict[Path, Article] = {}
+
+    def get(self, facts_file: Path, ref: str, line: int | None) -> Article:
+        target = (facts_file.parent / ref) if not Path(ref).is_absolute() else Path(ref)
+        key = target.resolve()
+        if key not in self._cache:
+            if not target.is_file():
+                raise InputError(facts_file, f"article {ref!r} not found (looked for {target})", line=line)
+            try:
+                arts = load_articles(target, max_bytes=self.max_bytes)
+            except InputError as e:
+                raise InputError(facts_file, f"article {ref!r}: {e.problem}", line=line) from None
+            if len(arts) != 1:
+                raise InputError(facts_file, f"article {ref!r} holds {len(arts)} articles; name one file per article", line=line)
+            self._cache[key] = arts[0]
+        return self._cache[key]
+
+
+def _make_fact(path: Path, row: dict[str, Any], line: int | None, vocab: Vocabulary,
+               articles: _ArticleCache, default_article: str | None) -> tuple[Article, Fact]:
+    missing = [k for k in _REQUIRED if row.get(k) in (None, "")]
+    ref = row.get("article") or default_article
+    if not ref:
+        missing.append("article")
+    if missing:
+        raise InputError(path, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}", line=line)
+    subject, relation, obj = (str(row[k]).strip() for k in ("subject", "relation", "object"))
+    if relation not in vocab.relations:
+        raise InputError(path, f"unknown relation {relation!r}", line=line)
+    for actor in (subject, obj):
+        if actor not in vocab.actors:
+            raise InputError(path, f"unknown actor {actor!r}", line=line)
+    if subject == obj:
+        raise InputError(path, f"subject and object are the same actor {subject!r}", line=line)
+    try:
+        confidence = float(row.get("confidence", 1.0) if row.get("confidence") not in (None, "") else 1.0)
+    except (TypeError, ValueError):
+        raise InputError(path, f"confidence {row.get('confidence')!r} is not a number", line=line) from None
+    if not 0.0 <= confidence <= 1.0:
+        raise InputError(path, f"confidence {confidence} is not between 0 and 1", line=line)
+    article = articles.get(path, str(ref), line)
+    evidence = " ".join(str(row["evidence"]).split())
+    start = end = None
+    pos = article.text.find(evidence)
+    if pos == -1:
+        flat = " ".join(article.text.split())
+        if evidence not in flat:
+            raise InputError(path, f"evidence not found in article {ref!r}", line=line)
+    else:
+        start, end = article.offset + pos, article.offset + pos + len(evidence)
+    fact = Fact(
+        subject=subject, relation=relation, object=obj, article=article.path, evidence=evidence,
+        char_start=start, char_end=end, confidence=confidence, extractor=CURATED, article_id=article.id,
+        rejected=_as_bool(path, row.get("rejected"), line),
+        source_row=f"{path.name}:{line}" if line else path.name,
+        date=_check_date(path, row.get("date"), line) or article.date,
+    )
+    return article, fact
+
+
+def load_facts(path: Path, vocab: Vocabulary, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               _cache: _ArticleCache | None = None) -> list[tuple[Article, Fact]]:
+    """Read a curated fact file (YAML or CSV) into ``(article, fact)`` pairs.
+
+    YAML holds either a list of facts or a mapping with ``article`` (the
+    default article, a path relative to the YAML file) and ``facts``.  CSV has
+    a header row with at least subject, relation, object, article, evidence.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in FACT_SUFFIXES:
+        raise InputError(path, f"unknown fact file type {suffix or '(no suffix)'!r}; expected .yaml, .yml or .csv")
+    text = read_text(path, max_bytes=max_bytes)
+    articles = _cache or _ArticleCache(max_bytes)
+    rows: list[tuple[dict[str, Any], int | None]] = []
+    default_article: str | None = None
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        missing = [k for k in (*_REQUIRED, "article") if k not in header]
+        if missing:
+            raise InputError(path, f"CSV header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", line=1)
+        for rec in reader:
+            row = {str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in rec.items() if k is not None}
+            if not any(row.values()):
+                continue
+            rows.append((row, reader.line_num))
+    else:
+        try:
+            data = yaml.load(text, Loader=_LineLoader)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            problem = getattr(e, "problem", None) or str(e).split("\n")[0]
+            raise InputError(path, f"broken YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        if isinstance(data, dict):
+            default_article = data.get("article")
+            facts = data.get("facts")
+            if not isinstance(facts, list):
+                raise InputError(path, "expected a 'facts:' list", line=data.get("__line__"))
+        elif isinstance(data, list):
+            facts = data
+        else:
+            raise InputError(path, "expected a list of facts or a mapping with 'facts:'")
+        for item in facts:
+            if not isinstance(item, dict):
+                raise InputError(path, "each fact must be a mapping of subject, relation, object, evidence")
+            rows.append((item, item.get("__line__")))
+    if not rows:
+        raise InputError(path, "file has no facts")
+    return [_make_fact(path, row, line, vocab, articles, default_article) for row, line in rows]

@@ -1,0 +1,110 @@
+"""The only place that orders the steps: files → articles/facts → store → exports.
+
+Functions take plain iterables so the CLI can wrap them in progress bars;
+errors of single files are collected, never raised, so the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AllianceGraphError, InputError
+from .export import write_atomic
+from .loaders import DEFAULT_MAX_BYTES, _ArticleCache, is_article_file, is_fact_file, load_articles, load_facts
+from .model import Article, Fact
+from .store import AllianceStore
+from .vocab import Vocabulary
+
+__all__ = ["BatchResult", "ingest_files", "extract_articles", "build_exports", "PROJECT_DIR", "SEEDS_DIR"]
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_DIR / "seeds"
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: counts, and one error per file that added nothing."""
+
+    files: int = 0
+    articles: int = 0
+    facts: int = 0
+    claims: int = 0
+    errors: list[AllianceGraphError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        bad = f", {len(self.errors)} file{'s' if len(self.errors) != 1 else ''} refused" if self.errors else ""
+        return f"{self.files} files, {self.articles} articles, {self.facts} facts, {self.claims} claims written{bad}"
+
+
+def extract_articles(articles: Iterable[Article], vocab: Vocabulary) -> list[Fact]:
+    """Run the extractor over articles (in this process)."""
+    from .extract import extract
+
+    out: list[Fact] = []
+    for a in articles:
+        out.extend(extract(a, vocab))
+    return out
+
+
+def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary, *, extract: bool = True,
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 on_error: Callable[[AllianceGraphError], None] | None = None) -> BatchResult:
+    """Load each file and write what it holds, one article per transaction.
+
+    A file with an error adds nothing; its error is recorded (and passed to
+    ``on_error``) and the batch goes on.
+    """
+    from .extract import extract as run_extract
+
+    result = BatchResult()
+    cache = _ArticleCache(max_bytes)
+    for path in files:
+        result.files += 1
+        try:
+            if is_fact_file(path):
+                pairs = load_facts(path, vocab, max_bytes=max_bytes, _cache=cache)
+                by_article: dict[str, tuple[Article, list[Fact]]] = {}
+                for article, fact in pairs:
+                    by_article.setdefault(article.id, (article, []))[1].append(fact)
+                for article, facts in by_article.values():
+                    result.claims += store.write_article(article, facts)
+                    result.facts += len(facts)
+            elif is_article_file(path):
+                for article in load_articles(path, max_bytes=max_bytes):
+                    facts = run_extract(article, vocab) if extract else []
+                    result.claims += store.write_article(article, facts, replace_extracted=extract)
+                    result.articles += 1
+                    result.facts += len(facts)
+            else:
+                raise InputError(path, f"not an article or fact file (suffix {path.suffix or 'none'!r})")
+        except AllianceGraphError as e:
+            result.errors.append(e)
+            if on_error:
+                on_error(e)
+    return result
+
+
+def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:
+    """Write ``alliances.ttl``, ``alliances.html`` and ``report.md`` into ``out_dir``.
+
+    Everything is computed in memory first and written last, each file
+    atomically, so a failure leaves the previous exports intact.
+    """
+    from .render import render_store_html
+    from .report import report_markdown
+
+    turtle = store.export("turtle")
+    html = render_store_html(store)
+    report = report_markdown(store)
+    written = []
+    for name, content in (("alliances.ttl", turtle), ("alliances.html", html), ("report.md", report)):
+        path = out_dir / name
+        write_atomic(path, content)
+        written.append(path)
+    return written

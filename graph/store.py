@@ -1,0 +1,312 @@
+"""The one place that knows where the graph lives: Oxigraph on disk or in memory.
+
+Data (articles, claims, derived edges) is kept in the default graph; the
+reference data of ``ontology/`` (relations, actors, people) in the named graph
+``REFERENCE_GRAPH``.  Queries see both (the default graph is the union).
+Each article's facts are written in one SPARQL update, which Oxigraph applies
+as one transaction: an error half way leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from .errors import StoreError, StoreLocked
+from .model import CURATED, Article, Fact
+from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples, edge_triples
+from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
+
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "open_store"]
+
+REFERENCE_GRAPH = URIRef(BASE + "graph/reference")
+DEFAULT_STORE = ".alliance-graph"
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_REF_HASH = URIRef(BASE + "ontology#referenceHash")
+
+
+def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and term.datatype != XSD.string:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _nt(t: Triple) -> str:
+    return f"{to_ox(t[0])} {to_ox(t[1])} {to_ox(t[2])} ."
+
+
+def _term_key(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> tuple[int, str]:
+    return (0 if isinstance(term, ox.NamedNode) else 1, str(term))
+
+
+class AllianceStore:
+    """An Oxigraph store holding the alliance graph.
+
+    ``location`` is a directory (created when missing) or ``"memory"``.
+
+    >>> from graph.vocab import load_vocabulary
+    >>> s = AllianceStore("memory", load_vocabulary())
+    >>> s.count_claims()
+    0
+    """
+
+    def __init__(self, location: str | Path, vocab: Vocabulary, *, read_only: bool = False) -> None:
+        self.location = str(location)
+        self.vocab = vocab
+        self.read_only = read_only
+        try:
+            if self.location == "memory":
+                self.ox = ox.Store()
+            elif read_only:
+                if not Path(self.location).is_dir():
+                    raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
+                self.ox = ox.Store.read_only(self.location)
+            else:
+                Path(self.location).mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(self.location)
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreLocked(f"{self.location}: store is locked by another process; wait for it to finish") from None
+            raise StoreError(f"{self.location}: cannot open store: {msg}") from None
+        if not read_only:
+            self._ensure_reference()
+
+    # ------------------------------------------------------------------ rdflib views
+
+    @property
+    def graph(self) -> Graph:
+        """The data graph (default graph) as an rdflib Graph backed by Oxigraph."""
+        from oxrdflib.store import OxigraphStore
+
+        g = Graph(store=OxigraphStore(store=self.ox), identifier=DATASET_DEFAULT_GRAPH_ID)
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True, replace=True)
+        return g
+
+    @property
+    def dataset(self) -> Dataset:
+        """Data and reference graphs as one rdflib Dataset whose queries see their union."""
+        from oxrdflib.store import OxigraphStore
+
+        d = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+        for prefix, ns in PREFIXES.items():
+            d.bind(prefix, ns, override=True, replace=True)
+        return d
+
+    # ------------------------------------------------------------------ reference data
+
+    def _reference_files(self) -> list[Path]:
+        files = [self.vocab.directory / name for name in ONTOLOGY_FILES]
+        return [f for f in files if f.exists()]
+
+    def _ensure_reference(self) -> None:
+        files = self._reference_files()
+        digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+        ref = ox.NamedNode(str(REFERENCE_GRAPH))
+        marker = ox.Quad(ox.NamedNode(str(REFERENCE_GRAPH)), ox.NamedNode(str(_REF_HASH)), ox.Literal(digest), ref)
+        if any(True for _ in self.ox.quads_for_pattern(marker.subject, marker.predicate, marker.object, ref)):
+            return
+        quads = [marker]
+        for f in files:
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, ref) for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE))
+        self.ox.clear_graph(ref) if self.ox.contains_named_graph(ref) else None
+        self.ox.extend(quads)
+
+    # ------------------------------------------------------------------ writing
+
+    def write_article(self, article: Article, facts: Sequence[Fact], *, replace_extracted: bool = False) -> int:
+        """Write one article and its facts in one transaction; return the claims written.
+
+        Curated facts replace any claim with the same identity.  Extracted
+        facts never overwrite a curated claim (nor one a curator rejected).
+        With ``replace_extracted``, extracted claims of this article that are
+        not in ``facts`` are removed (the article was extracted anew).
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: store is open read-only")
+        vocab = self.vocab
+        a_iri = article_iri(article)
+        existing = self._claims_of(a_iri)  # claim iri -> (s, rel, o, extractor)
+        new: dict[URIRef, Fact] = {}
+        for fact in facts:
+            c = claim_iri(fact, vocab)
+            old = existing.get(c)
+            if not fact.curated and old is not None and old[3] == CURATED:
+                continue  # the curator's word stands
+            if not fact.curated and c in new and new[c].curated:
+                continue
+            if c in new and not fact.curated and new[c].confidence >= fact.confidence:
+                continue
+            new[c] = fact
+        removed = {c for c, old in existing.items() if replace_extracted and old[3] != CURATED and c not in new}
+        replaced = {c for c in new if c in existing}
+        touched: set[tuple[str, str, str]] = {(f.subject, f.relation, f.object) for f in new.values()}
+        touched |= {existing[c][:3] for c in removed | replaced}
+
+        ops: list[str] = []
+        gone = removed | replaced
+        if gone:
+            values = " ".join(f"<{c}>" for c in sorted(gone))
+            ops.append(f"DELETE {{ ?c ?p ?o }} WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")
+        data = list(article_triples(article))
+        for _c, fact in sorted(new.items()):
+            data.extend(claim_triples(fact, vocab))
+        ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
+        for key in sorted(touched):
+            ops.extend(self._edge_ops(*key))
+        try:
+            self.ox.update(" ;\n".join(ops))
+        except (OSError, SyntaxError, ValueError) as e:
+            raise StoreError(f"{self.location}: could not write article {article.path}: {e}") from None
+        return len(new)
+
+    def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:
+        """Drop the edges of one fact, then re-derive them from supporting claims."""
+        rel = self.vocab.relation(relation)
+        edges = edge_triples(subject, relation, obj, self.vocab)
+        s, o = ACTOR[subject], ACTOR[obj]
+        pattern = (f"?c a <{AG.Claim}> ; <{RDF.predicate}> <{rel.iri}> ; "
+                   f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
+                   f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} ")
+        if rel.symmetric:
+            pattern += f"FILTER((?s = <{s}> && ?o = <{o}>) || (?s = <{o}> && ?o = <{s}>))"
+        else:
+            pattern += f"FILTER(?s = <{s}> && ?o = <{o}>)"
+        body = " ".join(_nt(t) for t in edges)
+        return [f"DELETE DATA {{ {body} }}", f"INSERT {{ {body} }} WHERE {{ SELECT * WHERE {{ {pattern} }} LIMIT 1 }}"]
+
+    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str]]:
+        q = (f"SELECT ?c ?s ?p ?o ?x WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
+             f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x }}")
+        out = {}
+        for row in self.ox.query(q):
+            rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
+            s, o = self.vocab.actor_id(row["s"].value), self.vocab.actor_id(row["o"].value)
+            if rel is None or s is None or o is None:
+                continue
+            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value)
+        return out
+
+    # ------------------------------------------------------------------ reading
+
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL over data and reference (union default graph), prefixes predeclared."""
+        return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    def count_claims(self) -> int:
+        q = f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"
+        return int(next(iter(self.ox.query(q)))["n"].value)
+
+    def stats(self) -> dict[str, object]:
+        """Counts of articles, claims, edges and actors, and claims per relation."""
+        def one(q: str) -> int:
+            return int(next(iter(self.ox.query(q)))["n"].value)
+
+        per_rel: dict[str, int] = {}
+        q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p . "
+             f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
+        for row in self.ox.query(q):
+            rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
+            if rel:
+                per_rel[rel.name] = int(row["n"].value)
+        actors = set()
+        q = f"SELECT DISTINCT ?a WHERE {{ ?c a <{AG.Claim}> . {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }}"
+        for row in self.ox.query(q):
+            actors.add(row["a"].value)
+        return {
+            "articles": one(f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{AG.Article}> }}"),
+            "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
+            "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
+            "actors": len(actors),
+            "triples": one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+            "relations": dict(sorted(per_rel.items())),
+        }
+
+    def data_triples(self) -> list[ox.Triple]:
+        """The data graph plus type, label and iso3 of every actor it mentions, sorted."""
+        triples = {ox.Triple(q.subject, q.predicate, q.object)
+                   for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        actors = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(str(ACTOR))}
+        actors |= {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(str(ACTOR))}
+        ref = ox.NamedNode(str(REFERENCE_GRAPH))
+        keep = {ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(AG.iso3))}
+        for a in actors:
+            for q in self.ox.quads_for_pattern(a, None, None, ref):
+                if q.predicate in keep:
+                    triples.add(ox.Triple(q.subject, q.predicate, q.object))
+        return sorted(triples, key=lambda t: (_term_key(t.subject), str(t.predicate), _term_key(t.object)))
+
+    def export(self, fmt: str = "turtle") -> bytes:
+        """Serialise the data graph deterministically (same store, same bytes)."""
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise StoreError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}") from None
+        triples = self.data_triples()
+        if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            items: Iterable[ox.Triple | ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        else:
+            items = triples
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        kwargs = {"prefixes": prefixes} if prefixes else {}
+        out = ox.serialize(items, format=rdf_format, **kwargs)
+        assert out is not None
+        return out
+
+    def union_graph(self) -> Graph:
+        """Data and reference copied into an in-memory rdflib Graph (for SHACL)."""
+        g = Graph()
+        for q in self.ox:
+            g.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+        return g
+
+    def close(self) -> None:
+        if not self.read_only and self.location != "memory":
+            self.ox.flush()
+        del self.ox
+
+    def __enter__(self) -> AllianceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal | BNode:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
+
+
+def open_store(location: str | Path | None, vocab: Vocabulary, *, read_only: bool = False) -> AllianceStore:
+    """Open the store at ``location``, ``$ALLIANCE_GRAPH_STORE`` or ``.alliance-graph``."""
+    loc = location or os.environ.get("ALLIANCE_GRAPH_STORE") or DEFAULT_STORE
+    return AllianceStore(loc, vocab, read_only=read_only)
+

@@ -1,0 +1,252 @@
+"""The ontology, read once: relations, actors and people from ``ontology/*.ttl``.
+
+Everything the code knows about relations (names, symmetry, inverses,
+polarity, cue phrases, colours) and about actors (ids, names, aliases,
+demonyms, capitals, leaders, memberships) comes from here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .errors import InputError, UnknownActor, UnknownRelation
+
+__all__ = [
+    "BASE",
+    "AG",
+    "ACTOR",
+    "ARTICLE",
+    "CLAIM",
+    "PERSON",
+    "WD",
+    "ONTOLOGY_DIR",
+    "Relation",
+    "Actor",
+    "Person",
+    "Vocabulary",
+    "load_vocabulary",
+]
+
+BASE = "https://w3id.org/alliance-graph/"
+AG = Namespace(BASE + "ontology#")
+ACTOR = Namespace(BASE + "actor/")
+ARTICLE = Namespace(BASE + "article/")
+CLAIM = Namespace(BASE + "claim/")
+PERSON = Namespace(BASE + "person/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_FILES = ("alliances.ttl", "actors.ttl")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One row of the relation inventory."""
+
+    name: str
+    iri: URIRef
+    label: str
+    comment: str
+    symmetric: bool
+    inverse: URIRef | None
+    polarity: int
+    plover: str | None
+    colour: str
+    cues: tuple[str, ...]
+
+    @property
+    def directed(self) -> bool:
+        return not self.symmetric
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A state or an organisation, with every name that stands for it."""
+
+    id: str
+    iri: URIRef
+    kind: str  # "State" or "Organization"
+    label: str
+    official_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    wikidata: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A leader or official who stands for an actor."""
+
+    iri: URIRef
+    label: str
+    aliases: tuple[str, ...]
+    acts_for: str
+    role: str | None = None
+    term_start: str | None = None
+    term_end: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Relations, actors and people of the ontology.
+
+    >>> v = load_vocabulary()
+    >>> v.relation("alliedWith").symmetric
+    True
+    >>> v.actor("RUS").label
+    'Russia'
+    """
+
+    relations: dict[str, Relation]
+    actors: dict[str, Actor]
+    people: tuple[Person, ...] = ()
+    directory: Path = ONTOLOGY_DIR
+    _by_iri: dict[URIRef, Relation] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_iri.update({r.iri: r for r in self.relations.values()})
+
+    def __getitem__(self, name: str) -> Relation:
+        return self.relation(name)
+
+    def relation(self, name: str) -> Relation:
+        try:
+            return self.relations[name]
+        except KeyError:
+            raise UnknownRelation(name) from None
+
+    def relation_for_iri(self, iri: URIRef) -> Relation | None:
+        return self._by_iri.get(iri)
+
+    def actor(self, actor_id: str) -> Actor:
+        try:
+            return self.actors[actor_id]
+        except KeyError:
+            raise UnknownActor(actor_id) from None
+
+    def actor_iri(self, actor_id: str) -> URIRef:
+        return ACTOR[actor_id]
+
+    def actor_id(self, iri: URIRef | str) -> str | None:
+        s = str(iri)
+        if s.startswith(str(ACTOR)):
+            return s[len(str(ACTOR)) :]
+        return None
+
+    def names(self) -> Iterator[tuple[str, str, str]]:
+        """Every surface form that stands for an actor: ``(text, actor_id, kind)``.
+
+        ``kind`` is one of name, alias, demonym, capital, metonym, person.
+        """
+        for a in self.actors.values():
+            yield a.label, a.id, "name"
+            if a.official_name:
+                yield a.official_name, a.id, "alias"
+            for text in a.aliases:
+                yield text, a.id, "alias"
+            for text in a.demonyms:
+                yield text, a.id, "demonym"
+            for text in a.capitals:
+                yield text, a.id, "capital"
+            for text in a.metonyms:
+                yield text, a.id, "metonym"
+        for p in self.people:
+            if p.acts_for not in self.actors:
+                continue
+            yield p.label, p.acts_for, "person"
+            for text in p.aliases:
+                yield text, p.acts_for, "person"
+
+
+def _text(g: Graph, s: URIRef, p: URIRef) -> str | None:
+    v = g.value(s, p)
+    return str(v) if v is not None else None
+
+
+def _texts(g: Graph, s: URIRef, p: URIRef) -> tuple[str, ...]:
+    return tuple(sorted({str(o) for o in g.objects(s, p) if isinstance(o, Literal)}))
+
+
+def _parse(directory: Path) -> Graph:
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        path = directory / name
+        if not path.exists():
+            if name == "alliances.ttl":
+                raise InputError(path, "ontology file is missing")
+            continue
+        try:
+            g.parse(path, format="turtle")
+        except Exception as e:  # rdflib raises several parser error types
+            raise InputError(path, f"not valid Turtle: {e}") from e
+    return g
+
+
+@functools.lru_cache(maxsize=8)
+def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
+    """Read the ontology in ``directory`` (cached per directory)."""
+    directory = Path(directory)
+    g = _parse(directory)
+    relations: dict[str, Relation] = {}
+    for p in sorted(g.subjects(RDF.type, AG.Relation)):
+        assert isinstance(p, URIRef)
+        name = str(p)[len(str(AG)) :]
+        inverse = g.value(p, OWL.inverseOf) or g.value(None, OWL.inverseOf, p)
+        relations[name] = Relation(
+            name=name,
+            iri=p,
+            label=_text(g, p, RDFS.label) or name,
+            comment=_text(g, p, RDFS.comment) or "",
+            symmetric=(p, RDF.type, OWL.SymmetricProperty) in g,
+            inverse=inverse if isinstance(inverse, URIRef) else None,
+            polarity=int(g.value(p, AG.polarity, default=Literal(0))),
+            plover=_text(g, p, AG.plover),
+            colour=_text(g, p, AG.colour) or "#888888",
+            cues=_texts(g, p, AG.cue),
+        )
+    actors: dict[str, Actor] = {}
+    for kind in ("State", "Organization"):
+        for s in g.subjects(RDF.type, AG[kind]):
+            assert isinstance(s, URIRef)
+            actor_id = str(s)[len(str(ACTOR)) :]
+            wd = g.value(s, OWL.sameAs)
+            actors[actor_id] = Actor(
+                id=actor_id,
+                iri=s,
+                kind=kind,
+                label=_text(g, s, RDFS.label) or actor_id,
+                official_name=_text(g, s, AG.officialName),
+                aliases=_texts(g, s, SKOS.altLabel),
+                demonyms=_texts(g, s, AG.demonym),
+                capitals=_texts(g, s, AG.capital),
+                metonyms=_texts(g, s, AG.metonym),
+                members=tuple(sorted(str(m)[len(str(ACTOR)) :] for m in g.objects(s, AG.hasMember))),
+                wikidata=str(wd)[len(str(WD)) :] if wd is not None and str(wd).startswith(str(WD)) else None,
+            )
+    people = []
+    for s in sorted(g.subjects(RDF.type, AG.Person)):
+        assert isinstance(s, URIRef)
+        acts_for = g.value(s, AG.actsFor)
+        if acts_for is None:
+            continue
+        people.append(
+            Person(
+                iri=s,
+                label=_text(g, s, RDFS.label) or str(s),
+                aliases=_texts(g, s, SKOS.altLabel),
+                acts_for=str(acts_for)[len(str(ACTOR)) :],
+                role=_text(g, s, AG.role),
+                term_start=_text(g, s, AG.termStart),
+                term_end=_text(g, s, AG.termEnd),
+            )
+        )
+    return Vocabulary(relations=relations, actors=dict(sorted(actors.items())), people=tuple(people), directory=directory)
