@@ -5,12 +5,20 @@ reference data of ``ontology/`` (relations, actors, people) in the named graph
 ``REFERENCE_GRAPH``.  Queries see both (the default graph is the union).
 Each article's facts are written in one SPARQL update, which Oxigraph applies
 as one transaction: an error half way leaves nothing half-written.
+
+One process writes a store directory at a time (``writer.lock``; a second
+writer gets ``StoreLocked``).  Readers (``read_only=True``) never open the
+directory being written: they open the latest snapshot the writer published
+(see ``graph.snapshots``), so they keep answering during an ingest and see
+the store as of the last publication (every ``PUBLISH_INTERVAL`` seconds of
+writing, and at close).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -19,12 +27,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from . import snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
 from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples, edge_triples
 from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
 
-__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "open_store"]
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store"]
 
 REFERENCE_GRAPH = URIRef(BASE + "graph/reference")
 DEFAULT_STORE = ".alliance-graph"
@@ -36,6 +45,8 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _REF_HASH = URIRef(BASE + "ontology#referenceHash")
+PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
+_FIRST_SNAPSHOT_WAIT = 30.0  # how long a reader waits for a new store's first snapshot
 
 
 def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -71,27 +82,84 @@ class AllianceStore:
     0
     """
 
-    def __init__(self, location: str | Path, vocab: Vocabulary, *, read_only: bool = False) -> None:
+    def __init__(self, location: str | Path, vocab: Vocabulary, *, read_only: bool = False,
+                 publish_interval: float = PUBLISH_INTERVAL) -> None:
         self.location = str(location)
         self.vocab = vocab
         self.read_only = read_only
+        self.publish_interval = publish_interval
+        self.snapshot: snapshots.Lease | None = None  # what a reader holds
+        self._writer: snapshots.WriterLock | None = None
+        self._published = 0.0
         try:
             if self.location == "memory":
                 self.ox = ox.Store()
             elif read_only:
-                if not Path(self.location).is_dir():
-                    raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
-                self.ox = ox.Store.read_only(self.location)
+                self.ox = self._open_for_reading(Path(self.location))
             else:
                 Path(self.location).mkdir(parents=True, exist_ok=True)
-                self.ox = ox.Store(self.location)
+                self._writer = snapshots.WriterLock(Path(self.location))
+                try:
+                    self.ox = ox.Store(self.location)
+                except BaseException:
+                    self._writer.release()
+                    raise
         except OSError as e:
-            msg = str(e)
-            if "lock" in msg.lower():
-                raise StoreLocked(f"{self.location}: store is locked by another process; wait for it to finish") from None
-            raise StoreError(f"{self.location}: cannot open store: {msg}") from None
+            raise _store_error(self.location, e) from None
         if not read_only:
             self._ensure_reference()
+            if self._writer is not None:
+                self._start_writing()
+
+    # ------------------------------------------------------------------ snapshots
+
+    def _start_writing(self) -> None:
+        """Tell readers a writer is at work; publish first if they have nothing sound to read."""
+        loc = Path(self.location)
+        pointer = snapshots.read_pointer(loc)
+        if pointer is None or not pointer.clean:  # a new store, an old layout, or a writer that died
+            self.publish(clean=False)
+        else:
+            snapshots.write_pointer(loc, snapshots.Pointer(pointer.snapshot, clean=False))
+            self._published = time.monotonic()
+
+    def publish(self, *, clean: bool = False) -> str | None:
+        """Publish the store as it is now for readers; return the snapshot name."""
+        if self._writer is None:
+            return None
+        name = snapshots.publish(Path(self.location), self.ox.backup, clean=clean)
+        self._published = time.monotonic()
+        return name
+
+    def _open_for_reading(self, loc: Path) -> ox.Store:
+        if not loc.is_dir():
+            raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
+        deadline = time.monotonic() + _FIRST_SNAPSHOT_WAIT
+        while True:
+            pointer = snapshots.read_pointer(loc)
+            if pointer is not None and (pointer.clean or snapshots.writer_active(loc)):
+                lease = snapshots.lease_latest(loc)
+                if lease is not None:
+                    try:
+                        store = ox.Store.read_only(str(lease.path))
+                    except BaseException:
+                        lease.release()
+                        raise
+                    self.snapshot = lease
+                    return store
+                continue
+            if not (loc / "CURRENT").exists():
+                raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
+            # Nothing sound published: a store from before snapshots, or its writer died.
+            try:
+                _recover(loc)
+            except StoreLocked:
+                if time.monotonic() > deadline:
+                    raise StoreLocked(f"{self.location}: a writer holds the store and has published nothing "
+                                      "yet; try again later") from None
+                time.sleep(0.05)
+            except PermissionError:
+                return ox.Store.read_only(str(loc))  # cannot write here: nobody else can either
 
     # ------------------------------------------------------------------ rdflib views
 
@@ -181,6 +249,8 @@ class AllianceStore:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write article {article.path}: {e}") from None
+        if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
+            self.publish(clean=False)
         return len(new)
 
     def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:
@@ -284,9 +354,19 @@ class AllianceStore:
         return g
 
     def close(self) -> None:
-        if not self.read_only and self.location != "memory":
-            self.ox.flush()
-        del self.ox
+        """Flush, publish a clean snapshot (writer), let go of locks.  Safe to call twice."""
+        if not hasattr(self, "ox"):
+            return
+        try:
+            if self._writer is not None:
+                self.ox.flush()
+                self.publish(clean=True)
+        finally:
+            del self.ox
+            if self._writer is not None:
+                self._writer.release()
+            if self.snapshot is not None:
+                self.snapshot.release()
 
     def __enter__(self) -> AllianceStore:
         return self
@@ -306,8 +386,41 @@ def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal
     return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
 
 
+def _store_error(location: str, e: OSError) -> StoreError:
+    msg = str(e)
+    if "lock" in msg.lower():
+        return StoreLocked(f"{location}: store is locked by another process; wait for it to finish")
+    return StoreError(f"{location}: cannot open store: {msg}")
+
+
+def _recover(loc: Path) -> None:
+    """Open the primary as the writer (RocksDB replays its log) and publish a clean snapshot."""
+    lock = snapshots.WriterLock(loc)
+    try:
+        try:
+            store = ox.Store(str(loc))
+        except OSError as e:
+            raise _store_error(str(loc), e) from None
+        try:
+            store.flush()
+            snapshots.publish(loc, store.backup, clean=True)
+        finally:
+            del store
+    finally:
+        lock.release()
+
+
 def open_store(location: str | Path | None, vocab: Vocabulary, *, read_only: bool = False) -> AllianceStore:
-    """Open the store at ``location``, ``$ALLIANCE_GRAPH_STORE`` or ``.alliance-graph``."""
+    """Open the store at ``location``, ``$ALLIANCE_GRAPH_STORE`` or ``.alliance-graph``.
+
+    A writer publishes a snapshot for readers every ``$ALLIANCE_GRAPH_PUBLISH_INTERVAL``
+    seconds of writing (default ``PUBLISH_INTERVAL``) and when it closes.
+    """
     loc = location or os.environ.get("ALLIANCE_GRAPH_STORE") or DEFAULT_STORE
-    return AllianceStore(loc, vocab, read_only=read_only)
+    interval = os.environ.get("ALLIANCE_GRAPH_PUBLISH_INTERVAL")
+    try:
+        publish_interval = float(interval) if interval else PUBLISH_INTERVAL
+    except ValueError:
+        raise StoreError(f"ALLIANCE_GRAPH_PUBLISH_INTERVAL={interval!r} is not a number of seconds") from None
+    return AllianceStore(loc, vocab, read_only=read_only, publish_interval=publish_interval)
 
