@@ -26,11 +26,17 @@ class InputError(AllianceGraphError):
     'seeds/x.txt: file is empty'
     >>> print(InputError("facts.yaml", "unknown relation 'likes'", line=4))
     facts.yaml:4: unknown relation 'likes'
+    >>> len(str(InputError("x.csv", "unknown actor " + "A" * 10_000)))
+    507
     """
+
+    MAX_PROBLEM = 500  # characters: hostile input must not make a multi-megabyte "one line"
 
     def __init__(self, path: Path | str, problem: str, *, line: int | None = None) -> None:
         where = f"{path}:{line}" if line is not None else f"{path}"
         problem = " ".join(str(problem).split())  # always one line
+        if len(problem) > self.MAX_PROBLEM:
+            problem = problem[: self.MAX_PROBLEM - 1] + "…"
         super().__init__(f"{where}: {problem}")
         self.path = Path(path)
         self.problem = problem

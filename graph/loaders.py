@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,12 @@ def read_text(path: Path, data: bytes | None = None, *, max_bytes: int = DEFAULT
     return text
 
 
+def _short(e: BaseException, limit: int = 200) -> str:
+    """An exception's message, on one line and at most ``limit`` characters."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --------------------------------------------------------------------------- articles
 
 
@@ -129,13 +136,27 @@ def _check_date(path: Path | str, value: Any, line: int | None = None) -> str | 
     return text
 
 
+_SCALARS = (str, int, float, bool, dt.date)
+
+
+def _scalar(path: Path | str, key: str, value: Any, line: int | None = None) -> Any:
+    """``value`` when it is a single value; lists and mappings (and YAML alias bombs) are refused."""
+    if value is None or isinstance(value, _SCALARS):
+        return value
+    kind = "list" if isinstance(value, list) else "mapping" if isinstance(value, dict) else type(value).__name__
+    raise InputError(path, f"field {key!r} must be a single value, not a {kind}", line=line)
+
+
 def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> dict[str, str | None]:
     def s(key: str, *alts: str) -> str | None:
         for k in (key, *alts):
-            v = meta.get(k)
+            v = _scalar(path, k, meta.get(k), line)
             if v not in (None, ""):
                 return " ".join(str(v).split())
         return None
+
+    for k in ("date", "published", "issued"):
+        _scalar(path, k, meta.get(k), line)
 
     return {
         "title": s("title", "headline"),
@@ -182,6 +203,8 @@ def _md_article(path: Path, text: str) -> Article:
             mark = getattr(e, "problem_mark", None)
             raise InputError(path, f"broken YAML front matter: {getattr(e, 'problem', e)}",
                              line=mark.line + 2 if mark else None) from None
+        except Exception as e:  # PyYAML's constructors raise ValueError, AttributeError, RecursionError, ...
+            raise InputError(path, f"broken YAML front matter: {_short(e)}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise InputError(path, "front matter must be a mapping of key: value")
         meta = {str(k).lower(): v for k, v in (loaded or {}).items()}
@@ -264,6 +287,8 @@ def _jsonl_articles(path: Path, text: str, max_bytes: int) -> list[Article]:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise InputError(path, f"not valid JSON: {e.msg} at column {e.colno}", line=n) from None
+        except (ValueError, RecursionError) as e:  # a number too long to convert; nesting too deep
+            raise InputError(path, f"not usable JSON: {_short(e)}", line=n) from None
         if not isinstance(obj, dict):
             raise InputError(path, "each line must be a JSON object", line=n)
         body = obj.get("text") or obj.get("body") or obj.get("content")
@@ -326,17 +351,31 @@ def _as_bool(path: Path, value: Any, line: int | None) -> bool:
 
 
 class _ArticleCache:
-    """Articles that curated facts refer to, read once per batch."""
+    """Articles that curated facts refer to, read once per batch.
 
-    def __init__(self, max_bytes: int) -> None:
+    Bounded (least recently used go first), so a batch of any number of fact
+    files holds at most ``size`` articles in memory.
+    """
+
+    def __init__(self, max_bytes: int, size: int = 256) -> None:
         self.max_bytes = max_bytes
-        self._cache: dict[Path, Article] = {}
+        self.size = size
+        self._cache: OrderedDict[Path, Article] = OrderedDict()
 
     def get(self, facts_file: Path, ref: str, line: int | None) -> Article:
+        if "\x00" in ref:
+            raise InputError(facts_file, "article path contains a NUL character", line=line)
         target = (facts_file.parent / ref) if not Path(ref).is_absolute() else Path(ref)
-        key = target.resolve()
+        try:
+            key = target.resolve()
+        except (OSError, RuntimeError) as e:
+            raise InputError(facts_file, f"article {ref!r}: cannot resolve path: {e}", line=line) from None
         if key not in self._cache:
-            if not target.is_file():
+            try:
+                found = target.is_file()
+            except OSError:  # e.g. a name too long for the file system
+                found = False
+            if not found:
                 raise InputError(facts_file, f"article {ref!r} not found (looked for {target})", line=line)
             try:
                 arts = load_articles(target, max_bytes=self.max_bytes)
@@ -345,11 +384,16 @@ class _ArticleCache:
             if len(arts) != 1:
                 raise InputError(facts_file, f"article {ref!r} holds {len(arts)} articles; name one file per article", line=line)
             self._cache[key] = arts[0]
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
         return self._cache[key]
 
 
 def _make_fact(path: Path, row: dict[str, Any], line: int | None, vocab: Vocabulary,
                articles: _ArticleCache, default_article: str | None) -> tuple[Article, Fact]:
+    for key in (*_REQUIRED, "article", "confidence", "rejected", "date"):
+        _scalar(path, key, row.get(key), line)
     missing = [k for k in _REQUIRED if row.get(k) in (None, "")]
     ref = row.get("article") or default_article
     if not ref:
@@ -407,15 +451,20 @@ def load_facts(path: Path, vocab: Vocabulary, *, max_bytes: int = DEFAULT_MAX_BY
     default_article: str | None = None
     if suffix == ".csv":
         reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        missing = [k for k in (*_REQUIRED, "article") if k not in header]
-        if missing:
-            raise InputError(path, f"CSV header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", line=1)
-        for rec in reader:
-            row = {str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in rec.items() if k is not None}
-            if not any(row.values()):
-                continue
-            rows.append((row, reader.line_num))
+        try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            missing = [k for k in (*_REQUIRED, "article") if k not in header]
+            if missing:
+                raise InputError(path, f"CSV header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                                 line=1)
+            for rec in reader:
+                row = {str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in rec.items()
+                       if k is not None}
+                if not any(row.values()):
+                    continue
+                rows.append((row, reader.line_num))
+        except csv.Error as e:  # a field over csv's size limit, a NUL byte, ...
+            raise InputError(path, f"broken CSV: {_short(e)}", line=reader.line_num + 1) from None
     else:
         try:
             data = yaml.load(text, Loader=_LineLoader)
@@ -423,8 +472,10 @@ def load_facts(path: Path, vocab: Vocabulary, *, max_bytes: int = DEFAULT_MAX_BY
             mark = getattr(e, "problem_mark", None)
             problem = getattr(e, "problem", None) or str(e).split("\n")[0]
             raise InputError(path, f"broken YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        except Exception as e:  # PyYAML's constructors raise ValueError, AttributeError, RecursionError, ...
+            raise InputError(path, f"broken YAML: {_short(e)}") from None
         if isinstance(data, dict):
-            default_article = data.get("article")
+            default_article = _scalar(path, "article", data.get("article"), data.get("__line__"))
             facts = data.get("facts")
             if not isinstance(facts, list):
                 raise InputError(path, "expected a 'facts:' list", line=data.get("__line__"))
