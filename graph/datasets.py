@@ -114,7 +114,7 @@ class CowPeriod:
         return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Crosswalk:
     """COW state codes → ISO actors, period by period.
 
@@ -131,7 +131,7 @@ class Crosswalk:
         return code in self.periods
 
     def period(self, code: int, year: int) -> CowPeriod | None:
-        return next((p for p in self.periods.get(code, ()) if p.covers(year)), None)
+        return _period(self, code, year)
 
     def actor(self, code: int, year: int) -> str | None:
         p = self.period(code, year)
@@ -157,6 +157,11 @@ class Crosswalk:
                 out.append((year, end, p.actor))
             year = end + 1
         return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _period(cw: Crosswalk, code: int, year: int) -> CowPeriod | None:
+    return next((p for p in cw.periods.get(code, ()) if p.covers(year)), None)
 
 
 def _int(g: Graph, s: object, p: URIRef) -> int | None:
@@ -267,21 +272,20 @@ def _decode(path: Path) -> str:
         return data.decode("latin-1")  # older releases carry state names in Latin-1
 
 
-def _rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def _rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise InputError(path, "file is empty") from None
 
-    def gen() -> Iterator[tuple[int, dict[str, str]]]:
+    def gen() -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num
         for values in reader:
             line = start + 1
             start = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            yield line, dict(zip(header, (v.strip() for v in values), strict=False))
+            if any(values):
+                yield line, values
 
     return header, gen()
 
@@ -336,7 +340,11 @@ def _end_date(year: int, month: int | None, day: int | None) -> str:
 
 def _flag(row: dict[str, str], col: str) -> bool:
     v = row.get(col, "")
-    if v.lower() in _MISSING or v in ("0", "0.0"):
+    if v == "0":
+        return False
+    if v == "1":
+        return True
+    if v.lower() in _MISSING or v == "0.0":
         return False
     if v in ("1", "1.0"):
         return True
@@ -422,8 +430,13 @@ def read_dataset(path: Path, dataset: str, vocab: Vocabulary, crosswalk: Crosswa
     members: list[tuple[str, int, tuple[int, int | None, int | None], tuple[int, int | None, int | None] | None,
                         tuple[str, ...], int]] = []
     id_cols = [h for h in header if re.fullmatch(r"atopid\d*", h)]
-    for line, row in rows:
+    wanted = {"version", "ccode1", "ccode2", "statea", "stateb", "mem1", "mem2", "year", "dyad_st_year", "dyad_st_month",
+              "dyad_st_day", "dyad_end_year", "dyad_end_month", "dyad_end_day", "version4id", "version4.1_id", "atopid",
+              "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", *columns, *id_cols}
+    index = [(h, i) for i, h in enumerate(header) if h in wanted]
+    for line, values in rows:
         report.rows += 1
+        row = {h: values[i].strip() if i < len(values) else "" for h, i in index}
         try:
             if row.get("version", "").lower() not in _MISSING:
                 file_version.add(row["version"])

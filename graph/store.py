@@ -220,38 +220,53 @@ class AllianceStore:
         ops = [f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> . ?c ?p ?o }}",
                f"DELETE WHERE {{ <{dataset}> ?p ?o }}",
                "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}"]
-        ops.extend(self._treaty_edge_ops())
+        ops.extend(self._treaty_edge_ops(dataset, triples))
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
 
-    def _treaty_edge_ops(self) -> list[str]:
-        """Re-derive the treaty-type edges and the edges of their parent relations."""
-        ops = []
+    def _treaty_edge_ops(self, dataset: URIRef, triples: Sequence[Triple]) -> list[str]:
+        """Updates that re-derive the treaty-type edges and the edges of the relations they refine.
+
+        Which parent edges lose their last support is worked out here (claims
+        of other sources now, plus the new ``triples``), so the update itself
+        only deletes and inserts.
+        """
+        vocab = self.vocab
         not_rejected = f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }}"
-        parents = sorted({t.parent for t in self.vocab.treaty_types.values()})
-        for t in self.vocab.treaty_types.values():
-            parent = self.vocab.relation(t.parent)
+        ops = []
+        for t in vocab.treaty_types.values():
+            parent = vocab.relation(t.parent)
             both = f"?s <{t.iri}> ?o . ?o <{t.iri}> ?s . ?s <{parent.iri}> ?o ."
             if parent.symmetric:
                 both += f" ?o <{parent.iri}> ?s ."
             ops.append(f"DELETE WHERE {{ ?s <{t.iri}> ?o }}")
             ops.append(f"INSERT {{ {both} }} WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> <{t.iri}> ; "
                        f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . {not_rejected} }}")
-        for name in parents:
-            rel = self.vocab.relation(name)
-            preds = " ".join(f"<{p}>" for p in self._supporting(name))
-
-            def support(s: str, o: str, preds: str = preds) -> str:
-                return (f"FILTER NOT EXISTS {{ ?c <{RDF.subject}> {s} ; <{RDF.object}> {o} ; <{RDF.predicate}> ?q . "
-                        f"VALUES ?q {{ {preds} }} {not_rejected} }}")
-
-            where = f"?s <{rel.iri}> ?o . {support('?s', '?o')}"
+        new: dict[URIRef, dict[URIRef, URIRef]] = {}
+        for s, p, o in triples:
+            if p in (RDF.subject, RDF.predicate, RDF.object) and isinstance(o, URIRef):
+                new.setdefault(s, {})[p] = o
+        rejected = {s for s, p, o in triples if p == AG.rejected and o == Literal(True)}
+        for name in sorted({t.parent for t in vocab.treaty_types.values()}):
+            rel = vocab.relation(name)
+            preds = self._supporting(name)
+            values = " ".join(f"<{p}>" for p in preds)
+            supported: set[tuple[str, str]] = set()
+            q = (f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?c <{RDF.predicate}> ?p ; "
+                 f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
+                 f"FILTER NOT EXISTS {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> }} {not_rejected} }}")
+            supported |= {(r["s"].value, r["o"].value) for r in self.ox.query(q)}
+            supported |= {(str(c[RDF.subject]), str(c[RDF.object])) for k, c in new.items()
+                          if c.get(RDF.predicate) in preds and RDF.subject in c and RDF.object in c and k not in rejected}
             if rel.symmetric:
-                where += " " + support("?o", "?s")
-            ops.append(f"DELETE {{ ?s <{rel.iri}> ?o }} WHERE {{ {where} }}")
+                supported |= {(o, s) for s, o in supported}
+            edges = {(r["s"].value, r["o"].value) for r in self.ox.query(f"SELECT ?s ?o WHERE {{ ?s <{rel.iri}> ?o }}")}
+            gone = sorted(edges - supported)
+            if gone:
+                ops.append("DELETE DATA { " + " ".join(f"<{s}> <{rel.iri}> <{o}> ." for s, o in gone) + " }")
         return ops
 
     def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str]]:
