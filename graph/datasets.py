@@ -502,7 +502,16 @@ def read_dataset(path: Path, dataset: str, vocab: Vocabulary, crosswalk: Crosswa
         spells.extend(collapse_years(years, name, report, crosswalk, vocab))
     if members:
         spells.extend(_from_members(members, name, report, crosswalk, vocab))
-    return sorted(set(spells)), report
+    unique: dict[str, TreatySpell] = {}
+    for sp in spells:  # directed files give each treaty twice: keep the first row
+        old = unique.get(sp.key())
+        if old is None or _line_of(sp) < _line_of(old):
+            unique[sp.key()] = sp
+    return sorted(unique.values()), report
+
+
+def _line_of(spell: TreatySpell) -> int:
+    return int(spell.source_row.rsplit(":", 1)[1])
 
 
 def _actor_ok(iso: str, vocab: Vocabulary, report: LoadReport) -> bool:

@@ -224,6 +224,15 @@ def test_malformed_cow_rows_are_reported_with_file_and_line_and_the_rest_loads(t
     assert spells_by(spells, "subject", "object") == [("GBR", "USA")]
 
 
+def test_cow_directed_file_gives_one_claim_per_treaty(tmp_path, vocab):
+    f = write_csv(tmp_path / "alliance_v4.1_by_directed.csv", COW_HEADER, [
+        cow_row(3180, 2, 200, (4, 4, 1949), None, defense=1),
+        cow_row(3180, 200, 2, (4, 4, 1949), None, defense=1),
+    ])
+    spells, _ = read_dataset(f, "cow", vocab, load_crosswalk(vocab.directory))
+    assert spells_by(spells, "subject", "object", "source_row") == [("GBR", "USA", "alliance_v4.1_by_directed.csv:2")]
+
+
 def test_cow_dyad_yearly_file_collapses_years(tmp_path, vocab):
     header = "version4id,ccode1,state_name1,ccode2,state_name2,year,defense,neutrality,nonaggression,entente,version"
     rows = [f"3180,2,USA,200,UKG,{y},1,0,0,1,4.1" for y in range(2000, 2013)]
