@@ -249,5 +249,75 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
         sys.exit(1)
 
 
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("query_text", metavar="[QUERY | NAME]", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+              help="Read the query from this file ('-' for stdin).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable), e.g. --param actor=RUS.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "xml", "turtle", "ntriples"]),
+              default="table", show_default=True,
+              help="SELECT: table, csv, tsv, json, jsonl, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: turtle, ntriples.")
+@click.option("--list", "list_names", is_flag=True, help="List the named queries with their parameters and exit.")
+@store_option
+@ontology_option
+def query(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, list_names: bool,
+          store_path: str, ontology_dir: Path) -> None:
+    """Run SPARQL over the store: QUERY text, --file F.rq, or a named query NAME.
+
+    Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdf:, rdfs:,
+    owl:, skos:, xsd: and wd: are predeclared.  The default graph is the
+    union of the data and the reference data (actors, memberships).  ASK
+    prints true or false and exits 0 or 1.
+
+    \b
+        alliances query --list
+        alliances query allies --param actor=RUS
+        alliances query between -p a=RUS -p b=VEN --format json
+        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+    """
+    from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
+
+    queries_dir = ontology_dir / "queries" if (ontology_dir / "queries").is_dir() else QUERIES_DIR
+    if list_names:
+        for q in list_queries(queries_dir):
+            args = " ".join(f"[{p.usage()}]" if not p.required else p.usage() for p in q.params)
+            click.echo(f"{q.name:<16}{args}")
+            click.echo(f"{'':<16}{q.summary}")
+            for p in q.params:
+                if p.doc:
+                    click.echo(f"{'':<18}{p.name}: {p.doc}")
+        return
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give either QUERY (SPARQL text or a named query) or --file F.rq")
+    if query_file is not None:
+        if str(query_file) == "-":
+            text = sys.stdin.read()
+            description, declared = parse_header(text, "<stdin>")
+            named = NamedQuery("stdin", text, description, declared, "<stdin>")
+        else:
+            named = load_query(query_file)
+    else:
+        assert query_text is not None
+        named = resolve_query(query_text, queries_dir)
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        result = run_query(store, named, _parse_params(params), vocab)
+        text = result.serialize(fmt)
+    click.echo(text, nl=False)
+    if result.kind == "ask" and not result.boolean:
+        sys.exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
