@@ -319,5 +319,42 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port (0: any free port).")
+@click.option("--page", type=click.Path(dir_okay=False, path_type=Path), default=Path("exports/alliances.html"),
+              show_default=True, help="The interactive page served at / (as written by 'alliances build').")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Stop a query after this many seconds.")
+@click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
+@store_option
+def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_path: str) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
+
+    SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
+    Accept), the interactive page at /.  Updates are refused.  Stop with
+    Ctrl-C.
+
+    \b
+        alliances serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+    """
+    import signal
+
+    from .serve import Endpoint
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    log = None if quiet else (lambda msg: click.echo(msg, err=True))
+    with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log) as ep:
+        click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
+        try:
+            ep.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
