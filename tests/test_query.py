@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from _sparql_data import article_id, build_store
 from click.testing import CliRunner
 from rdflib import Graph
 
 from graph.cli import cli
 from graph.errors import QueryError
 from graph.query import list_queries, resolve_query, run_query
+
+from ._sparql_data import article_id, build_store
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +163,7 @@ def test_numbers_and_prefixed_names_without_a_header(store):
 
 @pytest.mark.parametrize("name, params, problem", [
     ("allies", {}, "missing parameter 'actor'"),
-    ("allies", {"actor": "XXX"}, "'XXX' is unknown actor"),
+    ("allies", {"actor": "XXX"}, "'XXX' is an unknown actor"),
     ("allies", {"actor": "RUS", "who": "VEN"}, "unknown parameter 'who'"),
     ("allies", {"actor": "RUS", "min": "two"}, "'two' is not an integer"),
     ("article", {"article": "not-an-id"}, "not an article id"),
@@ -288,3 +289,23 @@ def test_cli_errors_are_one_line(store_dir, args, message):
 def test_cli_bad_param_syntax_is_a_usage_error(store_dir):
     result = run(store_dir, "allies", "--param", "actor")
     assert result.exit_code == 2
+
+
+def test_named_queries_on_the_seed_facts_with_the_real_ontology():
+    from graph import pipeline
+    from graph.loaders import load_facts
+    from graph.store import AllianceStore
+    from graph.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    files = sorted((pipeline.SEEDS_DIR / "facts").glob("*.yaml"))
+    facts = [f for path in files for _, f in load_facts(path, vocab) if not f.rejected]
+    with AllianceStore("memory", vocab) as store:
+        assert pipeline.ingest_files(files, store, vocab, extract=False).ok
+        allies = {f.object if f.subject == "RUS" else f.subject for f in facts
+                  if f.relation == "alliedWith" and "RUS" in (f.subject, f.object)}
+        assert allies
+        assert {r["ally"] for r in run_query(store, resolve_query("allies"), {"actor": "RUS"}).records()} == {
+            f"actor:{a}" for a in allies}
+        nato = run_query(store, resolve_query("members"), {"org": "NATO"}).records()
+        assert {r["member"] for r in nato if r["reference"] == "yes"} == {f"actor:{m}" for m in vocab.actor("NATO").members}
