@@ -15,12 +15,16 @@ port; and in front of it this small proxy, which
 
 Why not a pure pyoxigraph server: pyoxigraph cannot stop a running query,
 so a time limit would need a process per query; the Oxigraph server has one
-(``--timeout-s``) and answers in parallel.  The proxy adds 1–2 ms per query.
+(``--timeout-s``) and answers in parallel.  Measured on the seed store (median of 100, this
+2-core machine busy with other jobs): a small query takes 0.05–0.1 ms in pyoxigraph, 1–2 ms
+from the Oxigraph server over HTTP and 8–18 ms through this proxy, nearly all of it socket
+system calls and thread switches under load.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import shutil
 import signal
@@ -29,9 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -203,6 +205,12 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
         server_version = "alliance-graph"
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            # headers and body go out in separate writes: without this, Nagle's algorithm
+            # and the client's delayed ACK add tens of milliseconds to every answer
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, format: str, *args: object) -> None:
             ep.log(f"{self.address_string()} {format % args}")
 
@@ -285,32 +293,40 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return self._send(400, f"{e}\n")
             graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])]
             backend = ep.backend_url
-            url = f"{backend}/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
+            host, port = backend.removeprefix("http://").split(":")
+            path = "/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
             accept = self.headers.get("Accept") or "application/sparql-results+json"
-            req = urllib.request.Request(url, data=(_PROLOGUE + text).encode("utf-8"), method="POST", headers={
-                "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
             deadline = time.monotonic() + ep.timeout + _GRACE
             too_slow = f"query stopped: it ran longer than the time limit ({ep.timeout:g} s)\n"
+            conn = http.client.HTTPConnection(host, int(port), timeout=ep.timeout + _GRACE)
             try:
-                with urllib.request.urlopen(req, timeout=ep.timeout + _GRACE) as resp:
-                    chunks = []
-                    while chunk := resp.read(1 << 16):
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise TimeoutError
-                    data = b"".join(chunks)
-                    if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
-                        return self._send(504, too_slow)
-                    return self._send(resp.status, data, resp.headers.get("Content-Type", "application/octet-stream"))
-            except urllib.error.HTTPError as e:
-                detail = " ".join(e.read().decode("utf-8", "replace").split())[:500]
-                return self._send(e.code, f"query failed: {detail or e.reason}\n")
+                conn.connect()
+                # http.client writes headers and body separately: without TCP_NODELAY the body
+                # waits for the server's delayed ACK (about 10 ms per query here)
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                conn.request("POST", path, body=(_PROLOGUE + text).encode("utf-8"), headers={
+                    "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+                resp = conn.getresponse()
+                chunks = []
+                while chunk := resp.read(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                data = b"".join(chunks)
+                if resp.status >= 400:
+                    detail = " ".join(data.decode("utf-8", "replace").split())[:500]
+                    return self._send(resp.status, f"query failed: {detail or resp.reason}\n")
+                if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
+                    return self._send(504, too_slow)
+                return self._send(resp.status, data, resp.getheader("Content-Type", "application/octet-stream"))
             except TimeoutError:
                 ep.log(f"query over the time limit; restarting the Oxigraph server: {' '.join(text.split())[:200]}")
                 ep.restart_backend(backend)
                 return self._send(504, too_slow)
-            except OSError as e:
+            except (OSError, http.client.HTTPException) as e:
                 return self._send(502, f"query failed: {e}\n")
+            finally:
+                conn.close()
 
     return Handler
 
