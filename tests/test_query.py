@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 
 from graph.cli import cli
@@ -152,6 +154,23 @@ def test_a_hostile_string_is_bound_as_one_literal(store, value):
     result = run_query(store, q, {"v": value})
     assert [(r["x"], r["n"]) for r in result.records()] == [(value, "3")]
     assert store.stats()["articles"] == 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_any_string_binds_as_exactly_that_literal(store, value):
+    q = "# @param v: string  Any text.\nSELECT ?x (COUNT(*) AS ?n) WHERE { ?s a ag:Article . BIND(?v AS ?x) } GROUP BY ?x"
+    assert [(r["x"], r["n"]) for r in run_query(store, q, {"v": value}).records()] == [(value, "3")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30))
+def test_any_actor_value_is_refused_or_one_known_actor(store, value):
+    try:
+        result = run_query(store, "# @param who: actor  Someone.\nSELECT ?who ?o { ?who ?p ?o }", {"who": value})
+    except QueryError:
+        return
+    assert {r["who"] for r in result.records()} <= {f"actor:{a}" for a in store.vocab.actors}
 
 
 def test_numbers_and_prefixed_names_without_a_header(store):
