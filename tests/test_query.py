@@ -328,3 +328,31 @@ def test_named_queries_on_the_seed_facts_with_the_real_ontology():
             f"actor:{a}" for a in allies}
         nato = run_query(store, resolve_query("members"), {"org": "NATO"}).records()
         assert {r["member"] for r in nato if r["reference"] == "yes"} == {f"actor:{m}" for m in vocab.actor("NATO").members}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT ?v WHERE { BIND(?v AS ?x) }", "7"),
+    ("SELECT ?v { BIND(?v AS ?x) }", "7"),
+    ("SELECT ?v FROM <urn:x:g> WHERE { BIND(?v AS ?x) }", "7"),
+    ('PREFIX e: <http://e/x#> SELECT ?v WHERE { BIND("}" AS ?y) BIND(?v AS ?x) }', "7"),
+    ("SELECT ?v # WHERE { this is a comment\nWHERE { BIND(?v AS ?x) }", "7"),
+    ("SELECT ?v WHERE { BIND('''}\n{''' AS ?y) { SELECT ?z { BIND(1 AS ?z) } } BIND(?v AS ?x) }", "7"),
+    ("SELECT ?v (?v + 1 AS ?w) WHERE { FILTER(?v < 8 && ?v > 6) }", "7"),
+])
+def test_values_go_into_the_main_where_group(store, text, expected):
+    result = run_query(store, text, {"v": "7"}).records()
+    assert [r["v"] for r in result] == ([expected] if expected else [])
+
+
+def test_values_in_ask_and_construct(store):
+    assert run_query(store, "ASK { ?a ag:alliedWith ?b }", {"a": "actor:CUB"}).boolean is True
+    assert run_query(store, "ASK { ?a ag:alliedWith ?b }", {"a": "actor:NIC"}).boolean is False
+    q = "CONSTRUCT { ?a ag:alliedWith ?b } WHERE { ?a ag:alliedWith ?b }"
+    text = run_query(store, q, {"a": "actor:CUB"}).serialize("turtle")
+    g = Graph().parse(data=text, format="turtle")
+    assert len(g) == 1
+
+
+def test_a_missing_store_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["query", "ASK { ?s ?p ?o }", "--store", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1 and "no store here" in result.stderr

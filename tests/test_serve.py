@@ -8,6 +8,7 @@ import io
 import json
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -170,3 +171,19 @@ def test_a_query_over_the_time_limit_is_stopped(store_dir):
         assert time.monotonic() - started < 5
         status, _, body = fetch(url + "sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
         assert (status, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_serve_refuses_a_memory_store_and_a_busy_port(store_dir):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--store", "memory"])
+    assert result.exit_code == 1 and "no store directory" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--store", str(store_dir / "store"), "--port", str(port)])
+    assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
