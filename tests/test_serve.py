@@ -187,3 +187,17 @@ def test_serve_refuses_a_memory_store_and_a_busy_port(store_dir):
         result = CliRunner().invoke(cli, ["serve", "--store", str(store_dir / "store"), "--port", str(port)])
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_parallel_clients_get_their_own_answers(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(pair: tuple[str, str]) -> bool:
+        q = f"ASK {{ actor:{pair[0]} ag:sanctions actor:{pair[1]} }}"
+        _, _, body = fetch(server + "sparql?" + urllib.parse.urlencode({"query": q}))
+        return bool(json.loads(body)["boolean"])
+
+    pairs = [(s, o) for s in ("USA", "FRA", "RUS") for o in ("VEN", "RUS", "IRN")] * 6
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(ask, pairs))
+    assert answers == [pair in EXPECTED for pair in pairs]
