@@ -249,5 +249,152 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
         sys.exit(1)
 
 
+# --------------------------------------------------------------------------- analysis
+
+def _date_option(value: str | None) -> str | None:
+    from .analysis import Period
+
+    if value:
+        try:
+            Period.between(value, None)
+        except AllianceGraphError as e:
+            raise click.BadParameter(str(e)) from None
+    return value
+
+
+def _relations_option(values: tuple[str, ...]) -> list[str] | None:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return names or None
+
+
+def projection_options(f: F) -> F:
+    """--relations, --since, --until, --min-sources: which claims the analysis sees."""
+    f = click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Keep only ties (pair and relation) supported by at least this many articles.")(f)
+    f = click.option("--until", metavar="DATE", callback=lambda c, p, v: _date_option(v),
+                     help="Only claims dated up to the end of DATE (YYYY, YYYY-MM or YYYY-MM-DD).")(f)
+    f = click.option("--since", metavar="DATE", callback=lambda c, p, v: _date_option(v),
+                     help="Only claims dated from the start of DATE; undated claims are left out.")(f)
+    f = click.option("--relations", "relations", metavar="NAMES", multiple=True,
+                     help="Only these relations (comma-separated or repeated), e.g. alliedWith,supports.")(f)
+    return f
+
+
+def _fmt_option(f: F) -> F:
+    return click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
+                        show_default=True)(f)
+
+
+@cli.command()
+@projection_options
+@click.option("--compare", "compare_periods", metavar="A:B",
+              help="Also show what changed from period A to period B.  Each is a year, month or day, or a range "
+                   "FROM..TO with either end open: 2019:2021 (claims dated in 2019 vs in 2021), "
+                   "..2020:2021.. (up to the end of 2020 vs from 2021 on), "
+                   "2019-01-01..2019-06-30:2021-01..2021-06.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Rows per list (0: all).")
+@_fmt_option
+@store_option
+@ontology_option
+def analyze(relations: tuple[str, ...], since: str | None, until: str | None, min_sources: int,
+            compare_periods: str | None, top: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """Central actors, blocs, structural balance, strongest pairs, change over time.
+
+    Degree, weighted PageRank and betweenness per actor; blocs by Louvain on
+    the positive ties (fixed seed); the share of balanced signed triads and
+    the pairs that frustrate balance most; the pairs with most support; with
+    --compare, the pairs and actors whose relations changed.
+
+    \b
+        alliances analyze --top 20
+        alliances analyze --relations alliedWith,supports --format markdown
+        alliances analyze --compare ..2020:2021.. --format json
+    """
+    from . import analysis
+    from .report import format_analysis
+
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources)
+        change = None
+        if compare_periods:
+            a, sep, b = compare_periods.partition(":")
+            if not sep or not a or not b:
+                raise click.BadParameter("expected A:B, e.g. 2019:2021", param_hint="--compare")
+            try:
+                pa, pb = analysis.parse_period(a), analysis.parse_period(b)
+            except AllianceGraphError as e:
+                raise click.BadParameter(str(e), param_hint="--compare") from None
+            if since or until:
+                raise click.UsageError("--compare sets its own periods; drop --since/--until")
+            change = analysis.compare(
+                analysis.project(store, relations=rels, period=pa, min_sources=min_sources),
+                analysis.project(store, relations=rels, period=pb, min_sources=min_sources),
+                label_a=pa.label, label_b=pb.label, top=top or None)
+    an = analysis.analyze(G, top=top or None, change=change)
+    click.echo(format_analysis(an, vocab, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("actor_a", metavar="A")
+@click.argument("actor_b", metavar="B")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many chains.")
+@projection_options
+@_fmt_option
+@store_option
+@ontology_option
+def path(actor_a: str, actor_b: str, limit: int, relations: tuple[str, ...], since: str | None, until: str | None,
+         min_sources: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """The shortest chains of relations between actors A and B.
+
+    A and B are ids (RUS) or names the ontology knows (Russia, Moscow).
+    Relations count in either direction; each step shows the best-supported
+    relation between its two actors and an evidence sentence.
+
+    \b
+        alliances path Cuba "United States"
+        alliances path CUB USA --relations alliedWith,supports --format json
+    """
+    from . import analysis
+    from .report import format_chains
+
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=_relations_option(relations), since=since, until=until,
+                             min_sources=min_sources)
+    a, b = analysis.resolve_actor(actor_a, vocab, G), analysis.resolve_actor(actor_b, vocab, G)
+    chains = analysis.shortest_chains(G, a, b, limit=limit)
+    click.echo(format_chains(chains, vocab, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("actor", metavar="A")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many steps out from A.")
+@projection_options
+@_fmt_option
+@store_option
+@ontology_option
+def ego(actor: str, depth: int, relations: tuple[str, ...], since: str | None, until: str | None,
+        min_sources: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """The neighbourhood of actor A: actors within --depth steps and the ties among them.
+
+    \b
+        alliances ego Russia --depth 2
+        alliances ego VEN --format json
+    """
+    from . import analysis
+    from .report import format_ego
+
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=_relations_option(relations), since=since, until=until,
+                             min_sources=min_sources)
+    a = analysis.resolve_actor(actor, vocab, G)
+    click.echo(format_ego(analysis.ego_dict(analysis.ego(G, a, depth=depth)), vocab, fmt), nl=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
