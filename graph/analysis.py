@@ -362,14 +362,16 @@ class ActorScore:
     betweenness: float
 
 
-def centrality(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> tuple[list[ActorScore], str]:
+def centrality(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED, exact_limit: int = BETWEENNESS_EXACT_LIMIT,
+               samples: int = BETWEENNESS_SAMPLES) -> tuple[list[ActorScore], str]:
     """Degree, weighted PageRank and betweenness per actor, most central (PageRank) first.
 
-    PageRank follows the ties (a directed relation points from subject to
-    object, a symmetric one both ways), weighted by supporting articles.
+    PageRank measures the attention an actor receives: a directed relation
+    passes weight from subject to object (being supported, armed, visited or
+    opposed by others), a symmetric one both ways; weight = supporting
+    articles.
     Betweenness runs on the dyads with distance 1/support, exact up to
-    ``BETWEENNESS_EXACT_LIMIT`` actors and estimated from
-    ``BETWEENNESS_SAMPLES`` seeded sources above.  Returns the scores and a
+    ``exact_limit`` actors and estimated from ``samples`` seeded sources above.  Returns the scores and a
     phrase naming the betweenness method.
     """
     if G.number_of_nodes() == 0:
@@ -377,8 +379,8 @@ def centrality(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> tuple[list[Actor
     D = dyads(G)
     pr = nx.pagerank(_weighted_digraph(G), weight="weight")
     n = D.number_of_nodes()
-    if n > BETWEENNESS_EXACT_LIMIT:
-        k = BETWEENNESS_SAMPLES
+    if n > exact_limit:
+        k = min(samples, n)
         bc = nx.betweenness_centrality(D, k=k, weight="distance", seed=seed)
         method = f"approximate: {k} sampled sources of {n} (seed {seed})"
     else:
@@ -629,10 +631,10 @@ class Analysis:
         return d
 
 
-def analyze(G: nx.MultiDiGraph, *, top: int | None = 10, seed: int = BLOC_SEED,
-            change: Change | None = None) -> Analysis:
+def analyze(G: nx.MultiDiGraph, *, top: int | None = 10, seed: int = BLOC_SEED, change: Change | None = None,
+            exact_limit: int = BETWEENNESS_EXACT_LIMIT, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
     """Run every metric on ``G``; lists are cut to ``top`` (``None`` or 0: everything)."""
-    scores, method = centrality(G, seed=seed)
+    scores, method = centrality(G, seed=seed, exact_limit=exact_limit, samples=samples)
     filters = {k: G.graph.get(k) for k in ("period", "relations", "min_sources")}
     return Analysis(
         filters=filters, actors=G.number_of_nodes(), dyads=dyads(G).number_of_edges(), ties=G.number_of_edges(),

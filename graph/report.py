@@ -79,8 +79,8 @@ def format_analysis(an: Analysis, vocab: Vocabulary, fmt: str = "table", *, leve
 
     scores = an.actor_scores[: an.top] if an.top else an.actor_scores
     parts += [_heading("Central actors", fmt, level),
-              f"Weighted PageRank over all ties (weight = supporting articles); betweenness {an.betweenness}, "
-              "with distance = 1 / support.",
+              "Ranked by weighted PageRank: a directed relation passes weight from subject to object, a symmetric "
+              f"one both ways, weight = supporting articles. Betweenness {an.betweenness}, with distance = 1 / support.",
               table(["rank", "actor", "kind", "degree", "ties", "pagerank", "betweenness", "bloc"],
                     [[i, _name(vocab, s.id), s.kind, s.degree, s.ties, s.pagerank, s.betweenness, bloc_of[s.id]]
                      for i, s in enumerate(scores, start=1)], fmt)]
