@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import calendar
 import itertools
+import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from .errors import AllianceGraphError, UnknownActor
 from .store import AllianceStore
@@ -36,6 +40,7 @@ __all__ = [
     "parse_period",
     "project",
     "project_claims",
+    "read_claims",
     "ClaimRow",
     "dyads",
     "signed_dyads",
@@ -63,8 +68,8 @@ __all__ = [
 ]
 
 BLOC_SEED = 42
-BETWEENNESS_EXACT_LIMIT = 500  # nodes; above this, betweenness samples k sources (seeded)
-BETWEENNESS_SAMPLES = 64
+BETWEENNESS_EXACT_LIMIT = 1000  # actors; above this, betweenness samples sources (seeded)
+BETWEENNESS_SAMPLES = 256
 DIGITS = 4  # every float in the output is rounded to this many decimals
 
 
@@ -175,9 +180,8 @@ def parse_period(text: str) -> Period:
 
 # --------------------------------------------------------------------------- projection
 
-@dataclass(frozen=True)
-class ClaimRow:
-    """One non-rejected claim as read from the store."""
+class ClaimRow(NamedTuple):
+    """One non-rejected claim as read from the store (dates and titles may be missing)."""
 
     subject: str
     relation: str
@@ -191,42 +195,56 @@ class ClaimRow:
 
 
 _CLAIMS_QUERY = """
-SELECT ?s ?p ?o ?a ?conf ?ev ?date ?issued ?title ?source WHERE {
+SELECT ?s ?p ?o ?a ?conf ?ev ?date WHERE {
   ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
   %s
   FILTER NOT EXISTS { ?c ag:rejected true }
   OPTIONAL { ?c ag:confidence ?conf }
   OPTIONAL { ?c ag:evidence ?ev }
   OPTIONAL { ?c dcterms:date ?date }
+}"""
+
+_ARTICLES_QUERY = """
+SELECT ?a ?issued ?title ?source WHERE {
+  ?a a ag:Article .
   OPTIONAL { ?a dcterms:issued ?issued }
   OPTIONAL { ?a dcterms:title ?title }
   OPTIONAL { ?a dcterms:source ?source }
 }"""
 
 
-def _claims(store: AllianceStore, relations: Sequence[str] | None) -> list[ClaimRow]:
+def _value(term: Any) -> str | None:
+    return term.value if term is not None else None
+
+
+def read_claims(store: AllianceStore, relations: Sequence[str] | None = None) -> list[ClaimRow]:
+    """Every claim a curator has not rejected, with its article's title, date and source.
+
+    A claim without its own date takes its article's date.
+    """
     vocab = store.vocab
     values = ""
     if relations is not None:
         iris = " ".join(f"<{vocab.relation(r).iri}>" for r in relations)
         values = f"VALUES ?p {{ {iris} }}"
+    articles: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for a, issued, title, source in store.query(_ARTICLES_QUERY):  # type: ignore[misc, union-attr]
+        articles.setdefault(a.value, (_value(issued), _value(title), _value(source)))
     rel_by_iri = {str(r.iri): r.name for r in vocab.relations.values()}
-    actor_ns = len(str(vocab.actor_iri("")))
+    prefix = str(vocab.actor_iri(""))
+    cut = len(prefix)
+    nothing = (None, None, None)
     rows = []
-    for row in store.query(_CLAIMS_QUERY % values):
-        rel = rel_by_iri.get(row["p"].value)
-        s, o = row["s"].value, row["o"].value
-        if rel is None or vocab.actor_id(s) is None or vocab.actor_id(o) is None:
+    for s, p, o, a, conf, ev, date in store.query(_CLAIMS_QUERY % values):  # type: ignore[misc, union-attr]
+        rel = rel_by_iri.get(p.value)
+        s, o = s.value, o.value
+        if rel is None or not s.startswith(prefix) or not o.startswith(prefix):
             continue
-        conf, ev, date, title, source = row["conf"], row["ev"], row["date"] or row["issued"], row["title"], row["source"]
-        rows.append(ClaimRow(
-            subject=s[actor_ns:], relation=rel, object=o[actor_ns:], article=row["a"].value,
-            confidence=float(conf.value) if conf is not None else 1.0,
-            sentence=ev.value if ev is not None else "",
-            date=date.value if date is not None else None,
-            title=title.value if title is not None else None,
-            source=source.value if source is not None else None,
-        ))
+        a = a.value
+        issued, title, source = articles.get(a, nothing)
+        rows.append(ClaimRow(s[cut:], rel, o[cut:], a, float(conf.value) if conf is not None else 1.0,
+                             ev.value if ev is not None else "", date.value if date is not None else issued,
+                             title, source))
     return rows
 
 
@@ -253,52 +271,139 @@ def project(store: AllianceStore, *, relations: Iterable[str] | None = None, sin
         raise AllianceGraphError("give either a period or since/until, not both")
     if min_sources < 1:
         raise AllianceGraphError(f"min_sources must be at least 1, not {min_sources}")
-    G = project_claims(_claims(store, rels), store.vocab, period=period, min_sources=min_sources)
+    G = project_claims(read_claims(store, rels), store.vocab, period=period, min_sources=min_sources)
     G.graph.update(relations=rels, period=period.label, since=period.start, until=period.end, min_sources=min_sources)
     return G
+
+
+def _evidence_key(e: dict[str, Any]) -> tuple[bool, str, str, str]:
+    return (e["date"] is None, e["date"] or "", e["article"], e["sentence"])
 
 
 def project_claims(claims: Iterable[ClaimRow], vocab: Vocabulary, *, period: Period | None = None,
                    min_sources: int = 1) -> nx.MultiDiGraph:
     """The projection of ``project`` from claim rows already read (see there)."""
     period = period or Period()
-    grouped: dict[tuple[str, str, str], list[ClaimRow]] = defaultdict(list)
+    relations = {name: vocab.relation(name) for name in vocab.relations}
+    grouped: dict[tuple[str, str, str], list[ClaimRow]] = {}
     for c in claims:
-        if not period.contains(c.date):
+        if not period.open and not period.contains(c.date):
             continue
-        rel = vocab.relation(c.relation)
-        u, v = (c.subject, c.object)
+        rel = relations.get(c.relation) or vocab.relation(c.relation)
+        u, v = c.subject, c.object
         if rel.symmetric and v < u:
             u, v = v, u
-        grouped[(u, v, c.relation)].append(c)
+        key = (u, v, c.relation)
+        if key in grouped:
+            grouped[key].append(c)
+        else:
+            grouped[key] = [c]
     edges = []
-    for (u, v, name), rows in grouped.items():
-        articles = {r.article for r in rows}
-        if len(articles) < min_sources:
-            continue
-        rel = vocab.relation(name)
-        dates = sorted(r.date for r in rows if r.date)
-        evidence = sorted(
-            ({"sentence": r.sentence, "article": r.article, "title": r.title, "date": r.date, "source": r.source,
-              "confidence": round(r.confidence, 3)} for r in rows),
-            key=lambda e: (e["date"] is None, e["date"] or "", e["article"], e["sentence"]),
-        )
-        edges.append((u, v, name, {
-            "relation": name, "polarity": rel.polarity, "directed": rel.directed, "sources": len(articles),
-            "confidence": round(max(r.confidence for r in rows), 3),
-            "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
-            "evidence": evidence,
-        }))
+    for key in sorted(grouped):
+        rows = grouped[key]
+        rel = relations[key[2]]
+        if len(rows) == 1:  # most edges: one claim, nothing to aggregate
+            r = rows[0]
+            if min_sources > 1:
+                continue
+            conf = round(r.confidence, 3)
+            evidence = [{"sentence": r.sentence, "article": r.article, "title": r.title, "date": r.date,
+                         "source": r.source, "confidence": conf}]
+            n_sources, first, last = 1, r.date, r.date
+        else:
+            n_sources = len({r.article for r in rows})
+            if n_sources < min_sources:
+                continue
+            evidence = sorted(({"sentence": r.sentence, "article": r.article, "title": r.title, "date": r.date,
+                                "source": r.source, "confidence": round(r.confidence, 3)} for r in rows),
+                              key=_evidence_key)
+            conf = max(e["confidence"] for e in evidence)
+            dates = [r.date for r in rows if r.date]
+            first, last = (min(dates), max(dates)) if dates else (None, None)
+        edges.append((key, {"relation": key[2], "polarity": rel.polarity, "directed": not rel.symmetric,
+                            "sources": n_sources, "confidence": conf, "first": first, "last": last,
+                            "evidence": evidence}))
     G = nx.MultiDiGraph()
-    for n in sorted({n for u, v, _, _ in edges for n in (u, v)}):
+    for n in sorted({n for (u, v, _), _ in edges for n in (u, v)}):
         actor = vocab.actors.get(n)
         G.add_node(n, label=actor.label if actor else n, kind=actor.kind if actor else None)
-    for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
-        G.add_edge(u, v, key=key, **attrs)
+    add = G.add_edge
+    for (u, v, k), attrs in edges:
+        add(u, v, k, **attrs)
     return G
 
 
 # --------------------------------------------------------------------------- views
+
+class _Pairs:
+    """The unordered actor pairs of G as arrays: built once, shared by the metrics.
+
+    ``i < j`` index ``nodes`` (sorted ids); ``weight`` sums the sources of all
+    relations of the pair, ``positive``/``negative`` those of each polarity;
+    ``sign`` is the sign of positive - negative; ``ties`` the G edge keys.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.nodes: list[str] = sorted(G.nodes)
+        self.index = {n: k for k, n in enumerate(self.nodes)}
+        acc: dict[tuple[int, int], list[Any]] = {}
+        arcs: dict[tuple[int, int], int] = {}
+        index = self.index
+        for u, nbrs in G.adj.items():
+            iu = index[u]
+            for v, keyed in nbrs.items():
+                iv = index[v]
+                pair = (iu, iv) if iu < iv else (iv, iu)
+                a = acc.get(pair)
+                if a is None:
+                    a = acc[pair] = [0, 0, 0, []]
+                for key, d in keyed.items():
+                    w, pol = d["sources"], d["polarity"]
+                    a[0] += w
+                    if pol > 0:
+                        a[1] += w
+                    elif pol < 0:
+                        a[2] += w
+                    a[3].append((u, v, key))
+                    arcs[(iu, iv)] = arcs.get((iu, iv), 0) + w
+                    if not d["directed"]:
+                        arcs[(iv, iu)] = arcs.get((iv, iu), 0) + w
+        self.pairs = sorted(acc)
+        vals = [acc[p] for p in self.pairs]
+        self.i = np.array([p[0] for p in self.pairs], dtype=np.int64)
+        self.j = np.array([p[1] for p in self.pairs], dtype=np.int64)
+        self.weight = np.array([a[0] for a in vals], dtype=np.float64)
+        self.positive = np.array([a[1] for a in vals], dtype=np.float64)
+        self.negative = np.array([a[2] for a in vals], dtype=np.float64)
+        self.sign = np.sign(self.positive - self.negative).astype(np.int64)
+        self.ties = [sorted(a[3]) for a in vals]
+        self.arcs = arcs  # (from, to) -> weight: directed view for PageRank
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    def degree(self) -> np.ndarray:
+        return np.bincount(np.concatenate([self.i, self.j]), minlength=self.n)
+
+    def matrix(self, values: np.ndarray, mask: np.ndarray | None = None) -> sparse.csr_array:
+        """Symmetric n x n matrix with ``values`` at the (masked) pairs."""
+        i, j, x = (self.i, self.j, values) if mask is None else (self.i[mask], self.j[mask], values[mask])
+        return sparse.csr_array((np.concatenate([x, x]), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                                shape=(self.n, self.n))
+
+    def graph(self) -> nx.Graph:
+        D = nx.Graph()
+        D.add_nodes_from(self.nodes)
+        nodes = self.nodes
+        D.add_edges_from(
+            (nodes[a], nodes[b], {"weight": int(w), "distance": 1.0 / w, "positive": int(p), "negative": int(m),
+                                  "sign": int(s), "ties": t})
+            for a, b, w, p, m, s, t in zip(self.i.tolist(), self.j.tolist(), self.weight.tolist(),
+                                          self.positive.tolist(), self.negative.tolist(), self.sign.tolist(),
+                                          self.ties, strict=True))
+        return D
+
 
 def dyads(G: nx.MultiDiGraph) -> nx.Graph:
     """One undirected edge per actor pair that has any relation.
@@ -309,23 +414,7 @@ def dyads(G: nx.MultiDiGraph) -> nx.Graph:
     they cancel or the ties are neutral) and ``ties`` (the ``(u, v, relation)``
     keys of G).
     """
-    D = nx.Graph()
-    D.add_nodes_from(G.nodes)
-    acc: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, key, d in G.edges(keys=True, data=True):
-        pair = (u, v) if u < v else (v, u)
-        a = acc.setdefault(pair, {"weight": 0, "positive": 0, "negative": 0, "ties": []})
-        a["weight"] += d["sources"]
-        if d["polarity"] > 0:
-            a["positive"] += d["sources"]
-        elif d["polarity"] < 0:
-            a["negative"] += d["sources"]
-        a["ties"].append((u, v, key))
-    for (u, v), a in sorted(acc.items()):
-        net = a["positive"] - a["negative"]
-        D.add_edge(u, v, weight=a["weight"], distance=1.0 / a["weight"], positive=a["positive"],
-                   negative=a["negative"], sign=(net > 0) - (net < 0), ties=sorted(a["ties"]))
-    return D
+    return _Pairs(G).graph()
 
 
 def signed_dyads(G: nx.MultiDiGraph) -> nx.Graph:
@@ -336,17 +425,69 @@ def signed_dyads(G: nx.MultiDiGraph) -> nx.Graph:
     return S
 
 
-def _weighted_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Direction-aware view for PageRank: a symmetric tie flows both ways."""
-    W = nx.DiGraph()
-    W.add_nodes_from(G.nodes)
-    for u, v, d in G.edges(data=True):
-        for a, b in ((u, v), (v, u)) if not d["directed"] else ((u, v),):
-            if W.has_edge(a, b):
-                W[a][b]["weight"] += d["sources"]
-            else:
-                W.add_edge(a, b, weight=d["sources"])
-    return W
+def _pagerank(P: _Pairs, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> np.ndarray:
+    """Weighted PageRank over the directed arcs of P, the algorithm of ``nx.pagerank`` in scipy."""
+    n = P.n
+    if n == 0:
+        return np.zeros(0)
+    keys = list(P.arcs)
+    A = sparse.csr_array((np.array([P.arcs[k] for k in keys], dtype=np.float64),
+                          (np.array([k[0] for k in keys], dtype=np.int64), np.array([k[1] for k in keys], dtype=np.int64))),
+                         shape=(n, n))
+    out = A.sum(axis=1)
+    inv = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
+    A = sparse.dia_array((inv, 0), shape=(n, n)).tocsr() @ A
+    dangling = out == 0
+    p = np.full(n, 1.0 / n)
+    x = p.copy()
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ A + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise AllianceGraphError(f"PageRank did not converge in {max_iter} iterations")
+
+
+def _betweenness(P: _Pairs, sources: Sequence[int] | None = None) -> np.ndarray:
+    """Brandes' betweenness on the pairs with distance 1/weight, normalised as ``nx.betweenness_centrality``.
+
+    Shortest distances come from scipy's Dijkstra; path counts and
+    dependencies are accumulated along the shortest-path DAG.  With
+    ``sources``, only paths from those sources count (the k-sample estimate).
+    """
+    n = P.n
+    bc = np.zeros(n)
+    if n < 3 or len(P.pairs) == 0:
+        return bc
+    A = P.matrix(1.0 / P.weight)
+    src = np.concatenate([P.i, P.j])
+    dst = np.concatenate([P.j, P.i])
+    w = np.concatenate([1.0 / P.weight, 1.0 / P.weight])
+    chosen = np.arange(n) if sources is None else np.asarray(sorted(sources), dtype=np.int64)
+    for start in range(0, len(chosen), 256):
+        block = chosen[start : start + 256]
+        dist_block = csgraph.dijkstra(A, directed=False, indices=block)
+        for s, dist in zip(block.tolist(), dist_block, strict=True):
+            ds, dd = dist[src], dist[dst]
+            on = np.isfinite(ds) & (np.abs(ds + w - dd) <= 1e-9 * np.maximum(1.0, dd))
+            us, vs, du, dv = src[on], dst[on], ds[on], dd[on]
+            forward = np.argsort(du, kind="stable")
+            sigma = [0.0] * n
+            sigma[s] = 1.0
+            for u, v in zip(us[forward].tolist(), vs[forward].tolist(), strict=True):
+                sigma[v] += sigma[u]
+            backward = np.argsort(-dv, kind="stable")
+            delta = [0.0] * n
+            for u, v in zip(us[backward].tolist(), vs[backward].tolist(), strict=True):
+                delta[u] += sigma[u] / sigma[v] * (1.0 + delta[v])
+            delta[s] = 0.0
+            bc += delta
+    k = len(chosen)
+    if k == n:
+        return bc / ((n - 1) * (n - 2))
+    scale = np.full(n, 1.0 / (k * (n - 2)))
+    scale[chosen] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else 0.0
+    return bc * scale
 
 
 # --------------------------------------------------------------------------- metrics
@@ -374,20 +515,28 @@ def centrality(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED, exact_limit: int = 
     ``exact_limit`` actors and estimated from ``samples`` seeded sources above.  Returns the scores and a
     phrase naming the betweenness method.
     """
-    if G.number_of_nodes() == 0:
+    return _centrality(G, _Pairs(G), seed=seed, exact_limit=exact_limit, samples=samples)
+
+
+def _centrality(G: nx.MultiDiGraph, P: _Pairs, *, seed: int, exact_limit: int, samples: int,
+                pagerank: np.ndarray | None = None) -> tuple[list[ActorScore], str]:
+    n = P.n
+    if n == 0:
         return [], "exact"
-    D = dyads(G)
-    pr = nx.pagerank(_weighted_digraph(G), weight="weight")
-    n = D.number_of_nodes()
-    if n > exact_limit:
-        k = min(samples, n)
-        bc = nx.betweenness_centrality(D, k=k, weight="distance", seed=seed)
-        method = f"approximate: {k} sampled sources of {n} (seed {seed})"
+    pr = _pagerank(P) if pagerank is None else pagerank
+    if n > exact_limit and samples < n:
+        chosen = random.Random(seed).sample(range(n), samples)
+        bc = _betweenness(P, chosen)
+        method = f"approximate: {samples} sampled sources of {n} (seed {seed})"
     else:
-        bc = nx.betweenness_centrality(D, weight="distance")
+        bc = _betweenness(P)
         method = "exact"
-    scores = [ActorScore(a, G.nodes[a]["label"], G.nodes[a]["kind"], D.degree(a), G.degree(a),
-                         round(pr[a], DIGITS), round(bc[a], DIGITS)) for a in G.nodes]
+    degree = P.degree().tolist()
+    pr_r = np.round(pr, DIGITS).tolist()
+    bc_r = np.round(bc, DIGITS).tolist()
+    nodes = G.nodes
+    scores = [ActorScore(a, nodes[a]["label"], nodes[a]["kind"], degree[k], G.degree(a), pr_r[k], bc_r[k])
+              for k, a in enumerate(P.nodes)]
     scores.sort(key=lambda s: (-s.pagerank, -s.betweenness, -s.degree, s.id))
     return scores, method
 
@@ -407,16 +556,22 @@ def blocs(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> Blocs:
     Every actor gets a bloc; one without positive ties is a bloc of its own.
     Blocs are numbered from 1, largest first (ties by first member id).
     """
-    P = nx.Graph()
-    P.add_nodes_from(sorted(G.nodes))
-    for u, v, d in dyads(G).edges(data=True):
-        if d["sign"] > 0:
-            P.add_edge(u, v, weight=d["positive"] - d["negative"])
-    if P.number_of_edges() == 0:
-        return Blocs([[a] for a in sorted(G.nodes)], None)
-    communities = nx.community.louvain_communities(P, weight="weight", seed=seed)
+    return _blocs(_Pairs(G), seed=seed)
+
+
+def _blocs(P: _Pairs, *, seed: int) -> Blocs:
+    B = nx.Graph()
+    B.add_nodes_from(P.nodes)
+    pos = P.sign > 0
+    net = (P.positive - P.negative)[pos].astype(np.int64).tolist()
+    nodes = P.nodes
+    B.add_weighted_edges_from((nodes[a], nodes[b], w) for a, b, w in zip(P.i[pos].tolist(), P.j[pos].tolist(), net,
+                                                                          strict=True))
+    if B.number_of_edges() == 0:
+        return Blocs([[a] for a in P.nodes], None)
+    communities = nx.community.louvain_communities(B, weight="weight", seed=seed)
     members = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    modularity = nx.community.modularity(P, [set(c) for c in members], weight="weight")
+    modularity = nx.community.modularity(B, [set(c) for c in members], weight="weight")
     return Blocs(members, round(modularity, DIGITS))
 
 
@@ -449,28 +604,30 @@ def balance(G: nx.MultiDiGraph, *, top: int | None = 10) -> Balance:
     most are those in the most unbalanced triads; flipping or dropping them
     would help most.
     """
-    S = signed_dyads(G)
-    order = {n: i for i, n in enumerate(sorted(S.nodes))}
-    adj = {n: {m for m in S[n] if order[m] > order[n]} for n in S.nodes}
-    sign = {}
-    for u, v, d in S.edges(data=True):
-        sign[(u, v)] = sign[(v, u)] = d["sign"]
-    unb: dict[tuple[str, str], int] = defaultdict(int)
-    bal: dict[tuple[str, str], int] = defaultdict(int)
-    triads = balanced = 0
-    for u in sorted(S.nodes):
-        for v in sorted(adj[u]):
-            for w in adj[u] & adj[v]:
-                triads += 1
-                pairs = ((u, v), (u, w), (v, w))
-                ok = sign[pairs[0]] * sign[pairs[1]] * sign[pairs[2]] > 0
-                balanced += ok
-                for p in pairs:
-                    (bal if ok else unb)[p] += 1
-    worst = sorted(unb, key=lambda p: (-unb[p], bal[p], p))
+    return _balance(_Pairs(G), top=top)
+
+
+def _balance(P: _Pairs, *, top: int | None) -> Balance:
+    # With S the signed adjacency matrix and A = |S|, (A @ A)[u, v] counts the
+    # triads through the pair (u, v) and (S @ S)[u, v] sums the products of the
+    # other two signs; so a pair of sign s is in (t + s p) / 2 balanced triads.
+    signed = P.sign != 0
+    if not signed.any():
+        return Balance(0, 0, [])
+    i, j, sign = P.i[signed], P.j[signed], P.sign[signed]
+    S = P.matrix(P.sign.astype(np.float64), signed)
+    A = abs(S)
+    t = np.rint(np.asarray((A @ A)[i, j]).ravel()).astype(np.int64)
+    p = np.rint(np.asarray((S @ S)[i, j]).ravel()).astype(np.int64)
+    bal = (t + sign * p) // 2
+    unb = (t - sign * p) // 2
+    triads, balanced = int(t.sum()) // 3, int(bal.sum()) // 3
+    nodes = P.nodes
+    worst = [k for k in np.flatnonzero(unb > 0).tolist()]
+    worst.sort(key=lambda k: (-unb[k], bal[k], nodes[i[k]], nodes[j[k]]))
     if top:
         worst = worst[:top]
-    frustrating = [Frustration(min(p), max(p), sign[p], unb[p], bal[p]) for p in worst]
+    frustrating = [Frustration(nodes[i[k]], nodes[j[k]], int(sign[k]), int(unb[k]), int(bal[k])) for k in worst]
     return Balance(triads, balanced, frustrating)
 
 
@@ -491,13 +648,19 @@ def _tie_text(a: str, u: str, v: str, name: str, directed: bool) -> str:
 
 def strongest_dyads(G: nx.MultiDiGraph, *, top: int | None = 10) -> list[Dyad]:
     """Actor pairs with the most supporting articles, strongest first."""
+    return _strongest(G, _Pairs(G), top=top)
+
+
+def _strongest(G: nx.MultiDiGraph, P: _Pairs, *, top: int | None) -> list[Dyad]:
+    order = sorted(range(len(P.pairs)), key=lambda k: -P.weight[k])  # pairs are sorted by id already
+    if top:
+        order = order[:top]
     out = []
-    for u, v, d in dyads(G).edges(data=True):
-        a, b = min(u, v), max(u, v)
-        ties = [_tie_text(a, x, y, k, G.edges[x, y, k]["directed"]) for x, y, k in d["ties"]]
-        out.append(Dyad(a, b, d["weight"], d["sign"], ties))
-    out.sort(key=lambda x: (-x.support, x.a, x.b))
-    return out[:top] if top else out
+    for k in order:
+        a, b = P.nodes[P.i[k]], P.nodes[P.j[k]]
+        ties = [_tie_text(a, x, y, key, G.edges[x, y, key]["directed"]) for x, y, key in P.ties[k]]
+        out.append(Dyad(a, b, int(P.weight[k]), int(P.sign[k]), ties))
+    return out
 
 
 # --------------------------------------------------------------------------- change over time
@@ -543,7 +706,8 @@ def compare(GA: nx.MultiDiGraph, GB: nx.MultiDiGraph, *, label_a: str = "A", lab
     """
     ta = set(GA.edges(keys=True))
     tb = set(GB.edges(keys=True))
-    da, db = dyads(GA), dyads(GB)
+    pa, pb = _Pairs(GA), _Pairs(GB)
+    da, db = pa.graph(), pb.graph()
 
     def directed(t: tuple[str, str, str]) -> bool:
         G = GA if t in ta else GB
@@ -563,8 +727,8 @@ def compare(GA: nx.MultiDiGraph, GB: nx.MultiDiGraph, *, label_a: str = "A", lab
     reversed_sign = {(c.a, c.b) for c in changes if c.sign_a is not None and c.sign_b is not None and c.sign_a * c.sign_b < 0}
     changes.sort(key=lambda c: ((c.a, c.b) not in reversed_sign, -(len(c.gained) + len(c.lost)), c.a, c.b))
 
-    pra = nx.pagerank(_weighted_digraph(GA), weight="weight") if GA.number_of_nodes() else {}
-    prb = nx.pagerank(_weighted_digraph(GB), weight="weight") if GB.number_of_nodes() else {}
+    pra = dict(zip(pa.nodes, _pagerank(pa).tolist(), strict=True))
+    prb = dict(zip(pb.nodes, _pagerank(pb).tolist(), strict=True))
     gained_by: dict[str, int] = defaultdict(int)
     lost_by: dict[str, int] = defaultdict(int)
     for u, v, _ in tb - ta:
@@ -587,13 +751,21 @@ def compare(GA: nx.MultiDiGraph, GB: nx.MultiDiGraph, *, label_a: str = "A", lab
 
 # --------------------------------------------------------------------------- the whole analysis
 
-def annotate(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> None:
-    """Set node attributes ``bloc`` (int, from 1) and ``centrality`` (weighted PageRank) in place."""
-    of = blocs(G, seed=seed).of()
-    pr = nx.pagerank(_weighted_digraph(G), weight="weight") if G.number_of_nodes() else {}
+def annotate(G: nx.MultiDiGraph, analysis: Analysis | None = None, *, seed: int = BLOC_SEED) -> None:
+    """Set node attributes ``bloc`` (int, from 1) and ``centrality`` (weighted PageRank) in place.
+
+    Pass the ``analyze(G)`` result to reuse its blocs and PageRank.
+    """
+    if analysis is None:
+        P = _Pairs(G)
+        of = _blocs(P, seed=seed).of()
+        pr = dict(zip(P.nodes, np.round(_pagerank(P), DIGITS).tolist(), strict=True))
+    else:
+        of = analysis.blocs.of()
+        pr = {s.id: s.pagerank for s in analysis.actor_scores}
     for n in G.nodes:
         G.nodes[n]["bloc"] = of[n]
-        G.nodes[n]["centrality"] = round(pr[n], DIGITS)
+        G.nodes[n]["centrality"] = pr[n]
 
 
 @dataclass(frozen=True)
@@ -634,12 +806,13 @@ class Analysis:
 def analyze(G: nx.MultiDiGraph, *, top: int | None = 10, seed: int = BLOC_SEED, change: Change | None = None,
             exact_limit: int = BETWEENNESS_EXACT_LIMIT, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
     """Run every metric on ``G``; lists are cut to ``top`` (``None`` or 0: everything)."""
-    scores, method = centrality(G, seed=seed, exact_limit=exact_limit, samples=samples)
+    P = _Pairs(G)
+    scores, method = _centrality(G, P, seed=seed, exact_limit=exact_limit, samples=samples)
     filters = {k: G.graph.get(k) for k in ("period", "relations", "min_sources")}
     return Analysis(
-        filters=filters, actors=G.number_of_nodes(), dyads=dyads(G).number_of_edges(), ties=G.number_of_edges(),
-        actor_scores=scores, betweenness=method, blocs=blocs(G, seed=seed), balance=balance(G, top=top),
-        strongest=strongest_dyads(G, top=top), change=change, top=top or None,
+        filters=filters, actors=G.number_of_nodes(), dyads=len(P.pairs), ties=G.number_of_edges(),
+        actor_scores=scores, betweenness=method, blocs=_blocs(P, seed=seed), balance=_balance(P, top=top),
+        strongest=_strongest(G, P, top=top), change=change, top=top or None,
     )
 
 

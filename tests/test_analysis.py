@@ -359,3 +359,27 @@ def test_analysis_as_json_round_trips(store: AllianceStore) -> None:
     data = json.loads(json.dumps(an.as_dict()))
     assert data["central"][0]["id"] == "RUS"
     assert data["actors"] == 5 and data["ties"] == 4
+
+
+# --------------------------------------------------------------------------- metrics agree with networkx
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pagerank_and_betweenness_match_networkx(vocab: Vocabulary, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    names = [f"N{i:02d}" for i in range(25)]
+    rels = ["alliedWith", "supports", "opposes", "visited", "creditorOf"]
+    rows = [claim(rng.choice(names), rng.choice(rels), rng.choice(names), f"a{rng.randrange(6)}")
+            for _ in range(80)]
+    G = graph_of(vocab, *(r for r in rows if r.subject != r.object))
+    scores, _ = analysis.centrality(G)
+    W = nx.DiGraph()
+    for u, v, d in G.edges(data=True):
+        for a, b in [(u, v)] + ([] if d["directed"] else [(v, u)]):
+            W.add_edge(a, b, weight=W.get_edge_data(a, b, {"weight": 0})["weight"] + d["sources"])
+    pr = nx.pagerank(W, weight="weight")
+    bc = nx.betweenness_centrality(analysis.dyads(G), weight="distance")
+    for s in scores:
+        assert s.pagerank == pytest.approx(pr[s.id], abs=2e-4)
+        assert s.betweenness == pytest.approx(bc[s.id], abs=2e-4)
