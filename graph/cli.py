@@ -163,7 +163,9 @@ def export(fmt: str, output: Path | None, store_path: str, ontology_dir: Path) -
         write_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
     else:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @cli.command()

@@ -1,8 +1,7 @@
-"""Shared fixtures: an ontology folder with a few test actors, and a CLI runner."""
+"""Shared fixtures: the vocabulary, a CLI runner, small articles and fact files written in tmp_path."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,47 +9,58 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graph.cli import cli
-from graph.vocab import ONTOLOGY_DIR, Vocabulary, load_vocabulary
+from graph.vocab import Vocabulary, load_vocabulary
 
-TEST_ACTORS = """\
-@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
-@prefix actor: <https://w3id.org/alliance-graph/actor/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+PROJECT = Path(__file__).resolve().parent.parent
 
-actor:RUS a ag:State ; rdfs:label "Russia"@en ; skos:altLabel "Russian Federation"@en ; ag:demonym "Russian"@en .
-actor:CUB a ag:State ; rdfs:label "Cuba"@en .
-actor:NIC a ag:State ; rdfs:label "Nicaragua"@en .
-actor:VEN a ag:State ; rdfs:label "Venezuela"@en .
-actor:USA a ag:State ; rdfs:label "United States"@en ; skos:altLabel "US"@en, "America"@en .
-actor:CHN a ag:State ; rdfs:label "China"@en .
-actor:GBR a ag:State ; rdfs:label "United Kingdom"@en ; skos:altLabel "Britain"@en .
-actor:FRA a ag:State ; rdfs:label "France"@en .
-actor:DEU a ag:State ; rdfs:label "Germany"@en .
-actor:NATO a ag:Organization ; rdfs:label "NATO"@en ; skos:altLabel "the Alliance"@en .
-actor:COG a ag:State ; rdfs:label "Republic of the Congo"@en ; skos:altLabel "Congo"@en .
-actor:COD a ag:State ; rdfs:label "Democratic Republic of the Congo"@en ; skos:altLabel "Congo"@en .
+ARTICLE = """title: Ministers meet in Caracas
+date: 2022-03-04
+source: https://example.org/news/ministers-meet
+publisher: Example News
+
+Russia and Venezuela signed a new defence agreement on Friday.
+The two governments said they remain close allies.
 """
 
 
-@pytest.fixture
-def ontology_dir(tmp_path: Path) -> Path:
-    """The project's relations plus the test actors above, in a folder of its own."""
-    d = tmp_path / "ontology"
-    d.mkdir()
-    shutil.copy(ONTOLOGY_DIR / "alliances.ttl", d / "alliances.ttl")
-    (d / "actors.ttl").write_text(TEST_ACTORS, encoding="utf-8")
-    return d
-
-
-@pytest.fixture
-def vocab(ontology_dir: Path) -> Vocabulary:
-    return load_vocabulary(ontology_dir)
+@pytest.fixture(scope="session")
+def vocab() -> Vocabulary:
+    return load_vocabulary()
 
 
 @pytest.fixture
 def run() -> Callable[..., Result]:
-    def invoke(*args: object) -> Result:
-        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    def invoke(*args: object, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def article_file(tmp_path: Path) -> Path:
+    p = tmp_path / "articles" / "meeting.txt"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(ARTICLE, encoding="utf-8")
+    return p
+
+
+def write_facts(path: Path, article: str, facts: list[dict[str, object]]) -> Path:
+    """Write a curated YAML fact file pointing at ``article`` (relative path)."""
+    import yaml
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({"article": article, "facts": facts}, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def facts_file(tmp_path: Path, article_file: Path) -> Path:
+    return write_facts(tmp_path / "facts" / "meeting.yaml", "../articles/meeting.txt", [
+        {"subject": "RUS", "relation": "agreementWith", "object": "VEN",
+         "evidence": "Russia and Venezuela signed a new defence agreement on Friday."},
+        {"subject": "VEN", "relation": "alliedWith", "object": "RUS",
+         "evidence": "The two governments said they remain close allies."},
+        {"subject": "RUS", "relation": "creditorOf", "object": "VEN",
+         "evidence": "The two governments said they remain close allies.", "confidence": 0.5},
+    ])

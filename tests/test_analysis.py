@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def test_ego_by_depth(vocab: Vocabulary, depth: int, actors: str) -> None:
 
 @pytest.mark.parametrize("text, actor", [
     ("RUS", "RUS"), ("rus", "RUS"), ("Russia", "RUS"), ("russian federation", "RUS"), ("Russian", "RUS"),
-    ("the  Alliance", "NATO"), ("XYZ", "XYZ"),
+    ("north atlantic  alliance", "NATO"), ("Moscow", "RUS"), ("XYZ", "XYZ"),
 ])
 def test_resolve_actor(vocab: Vocabulary, text: str, actor: str) -> None:
     G = graph_of(vocab, claim("XYZ", "supports", "RUS"))
@@ -245,8 +246,10 @@ def test_resolve_actor(vocab: Vocabulary, text: str, actor: str) -> None:
 def test_resolve_actor_refuses_unknown_and_ambiguous(vocab: Vocabulary) -> None:
     with pytest.raises(UnknownActor):
         analysis.resolve_actor("Atlantis", vocab)
+    congo = {a: dataclasses.replace(vocab.actor(a), aliases=("Congo",)) for a in ("COG", "COD")}
+    ambiguous = Vocabulary(relations=vocab.relations, actors=congo)
     with pytest.raises(AllianceGraphError, match="COD, COG"):
-        analysis.resolve_actor("Congo", vocab)
+        analysis.resolve_actor("congo", ambiguous)
 
 
 # --------------------------------------------------------------------------- change over time
