@@ -865,7 +865,9 @@ class Step:
 def _best_step(G: nx.MultiDiGraph, x: str, y: str) -> Step:
     candidates = [(u, v, k, d) for u, v in ((x, y), (y, x)) if G.has_edge(u, v)
                   for k, d in G[u][v].items()]
-    u, v, k, d = min(candidates, key=lambda c: (-c[3]["sources"], -c[3]["confidence"], c[2], c[0], c[1]))
+    candidates.sort(key=lambda c: (c[2], c[0], c[1]))
+    candidates.sort(key=lambda c: (c[3]["sources"], c[3]["confidence"], c[3]["last"] or ""), reverse=True)
+    u, v, k, d = candidates[0]
     ev = d["evidence"][0] if d["evidence"] else {"sentence": "", "article": "", "title": None, "date": None}
     return Step(x, y, u, k, v, d["directed"], d["sources"], ev["sentence"], ev["article"], ev["title"], ev["date"])
 
@@ -873,8 +875,9 @@ def _best_step(G: nx.MultiDiGraph, x: str, y: str) -> Step:
 def shortest_chains(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> list[list[Step]]:
     """The fewest-hop chains from ``a`` to ``b`` over any relation, in either direction.
 
-    Each step carries the best-supported relation between its two actors and
-    that relation's first evidence sentence.  At most ``limit`` chains, in
+    Each step carries the best-supported relation between its two actors
+    (then the most confident, then the latest) and that relation's first
+    evidence sentence.  At most ``limit`` chains, in
     order of their actor ids.
     """
     _require(G, a)
