@@ -396,6 +396,141 @@ def ego(actor: str, depth: int, relations: tuple[str, ...], since: str | None, u
                              min_sources=min_sources)
     a = analysis.resolve_actor(actor, vocab, G)
     click.echo(format_ego(analysis.ego_dict(analysis.ego(G, a, depth=depth)), vocab, fmt), nl=False)
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("query_text", metavar="[QUERY | NAME]", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+              help="Read the query from this file ('-' for stdin).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable), e.g. --param actor=RUS.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "xml", "turtle", "ntriples"]),
+              default="table", show_default=True,
+              help="SELECT: table, csv, tsv, json, jsonl, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: turtle, ntriples.")
+@click.option("--list", "list_names", is_flag=True, help="List the named queries with their parameters and exit.")
+@store_option
+@ontology_option
+def query(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, list_names: bool,
+          store_path: str, ontology_dir: Path) -> None:
+    """Run SPARQL over the store: QUERY text, --file F.rq, or a named query NAME.
+
+    Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdf:, rdfs:,
+    owl:, skos:, xsd: and wd: are predeclared.  The default graph is the
+    union of the data and the reference data (actors, memberships).  ASK
+    prints true or false and exits 0 or 1.
+
+    \b
+        alliances query --list
+        alliances query allies --param actor=RUS
+        alliances query between -p a=RUS -p b=VEN --format json
+        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+    """
+    from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
+
+    queries_dir = ontology_dir / "queries" if (ontology_dir / "queries").is_dir() else QUERIES_DIR
+    if list_names:
+        for q in list_queries(queries_dir):
+            args = " ".join(f"[{p.usage()}]" if not p.required else p.usage() for p in q.params)
+            click.echo(f"{q.name:<16}{args}")
+            click.echo(f"{'':<16}{q.summary}")
+            for p in q.params:
+                if p.doc:
+                    click.echo(f"{'':<18}{p.name}: {p.doc}")
+        return
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give either QUERY (SPARQL text or a named query) or --file F.rq")
+    if query_file is not None:
+        if str(query_file) == "-":
+            text = sys.stdin.read()
+            description, declared = parse_header(text, "<stdin>")
+            named = NamedQuery("stdin", text, description, declared, "<stdin>")
+        else:
+            named = load_query(query_file)
+    else:
+        assert query_text is not None
+        named = resolve_query(query_text, queries_dir)
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        result = run_query(store, named, _parse_params(params), vocab)
+        text = result.serialize(fmt)
+    click.echo(text, nl=False)
+    if result.kind == "ask" and not result.boolean:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port (0: any free port).")
+@click.option("--page", type=click.Path(dir_okay=False, path_type=Path), default=Path("exports/alliances.html"),
+              show_default=True, help="The interactive page served at / (as written by 'alliances build').")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Stop a query after this many seconds.")
+@click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
+@store_option
+def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_path: str) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
+
+    SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
+    Accept), the interactive page at /.  Updates are refused.  Stop with
+    Ctrl-C.
+
+    \b
+        alliances serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+    """
+    import signal
+
+    from .serve import Endpoint
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    log = None if quiet else (lambda msg: click.echo(msg, err=True))
+    with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log) as ep:
+        click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
+        try:
+            ep.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), .../ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="Target named graph (default: the server's default graph).")
+@click.option("--replace", is_flag=True, help="Empty the target graph first (the first chunk is sent by PUT).")
+@click.option("--chunk", type=click.IntRange(min=1), default=50_000, show_default=True, help="Triples per request.")
+@store_option
+@ontology_option
+def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_path: str, ontology_dir: Path) -> None:
+    """Upload the data graph to a SPARQL 1.1 Graph Store Protocol server.
+
+    Sends what 'alliances export' writes, as N-Triples in chunks by POST;
+    progress on stderr.
+
+    \b
+        oxigraph serve --location /data/alliances --bind 127.0.0.1:7878 &
+        alliances push --endpoint http://127.0.0.1:7878/store --graph https://example.org/alliances
+    """
+    from .remote import push as push_graph
+
+    vocab = _vocab(ontology_dir)
+
+    def progress(sent: int, total: int) -> None:
+        click.echo(f"pushed {sent:,}/{total:,} triples", err=True)
+
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
+    click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point
