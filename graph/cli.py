@@ -532,6 +532,45 @@ def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_
         n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
     click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
 
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the page to this file (atomically) instead of stdout.")
+@click.option("--focus", metavar="ACTOR", help="Draw only this actor (code or name) and its neighbours.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --focus: how many links away from the actor to go.")
+@projection_options
+@click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Draw at most N actors, the most central (0: all).")
+@click.option("--title", default="Alliance graph", show_default=True, help="Heading and title of the page.")
+@store_option
+@ontology_option
+def render(output: Path | None, focus: str | None, depth: int, relations: tuple[str, ...], since: str | None,
+           until: str | None, min_sources: int, max_nodes: int, title: str, store_path: str, ontology_dir: Path) -> None:
+    """Write the interactive network page: one HTML file that works offline.
+
+    Click an actor or a link to read the sentences, articles and sources
+    behind it; tick relations on and off; search for an actor.
+
+    \b
+        alliances render -o alliances.html
+        alliances render --focus RUS --depth 2 --relations alliedWith,supports -o russia.html
+        alliances render --since 2020 --min-sources 2 > recent.html
+    """
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    unknown = [n for n in rels or () if n not in vocab.relations]
+    if unknown:
+        raise click.BadParameter(f"unknown relation {unknown[0]!r}; choose from {', '.join(vocab.relations)}",
+                                 param_hint="'--relations'")
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        page = pipeline.render_page(store, title=title, focus=focus, depth=depth, relations=rels, since=since,
+                                    until=until, min_sources=min_sources, max_nodes=max_nodes)
+    if output:
+        write_atomic(output, page)
+        click.echo(f"wrote {output} ({len(page.encode('utf-8')) // 1024:,} KB)", err=True)
+    else:
+        click.echo(page, nl=False)
+
 
 def main() -> None:  # pragma: no cover - console entry point
     cli()

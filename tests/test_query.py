@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from ._sparql_data import article_id, build_store
 from click.testing import CliRunner
 from rdflib import Graph
 
 from graph.cli import cli
 from graph.errors import QueryError
 from graph.query import list_queries, resolve_query, run_query
+
+from ._sparql_data import article_id, build_store
 
 
 @pytest.fixture(scope="module")

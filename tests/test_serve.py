@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ._sparql_data import build_store
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+from ._sparql_data import build_store
 
 ACTOR = "https://w3id.org/alliance-graph/actor/"
 SANCTIONS = "SELECT ?s ?o WHERE { ?s ag:sanctions ?o } ORDER BY ?s ?o"
