@@ -371,6 +371,7 @@ _HELP = """<!doctype html><meta charset="utf-8"><title>alliance-graph SPARQL end
 <p>Send SPARQL 1.1 queries here by GET (<code>?query=…</code>) or POST; results in JSON, XML, CSV or TSV
 by <code>Accept</code>. Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdfs:, owl:, xsd:, wd: are declared.
 This endpoint is read-only.</p>
-<form method="get"><textarea name="query" rows="8" cols="80">SELECT ?a ?b WHERE { ?a ag:alliedWith ?b } LIMIT 20</textarea>
+<form method="get"><textarea name="query" rows="8" cols="80">
+SELECT ?claim ?evidence WHERE { ?claim a ag:Claim ; ag:evidence ?evidence } LIMIT 20</textarea>
 <br><button>Run</button></form>
 """
