@@ -442,10 +442,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               default="table", show_default=True,
               help="SELECT: table, csv, tsv, json, jsonl, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: turtle, ntriples.")
 @click.option("--list", "list_names", is_flag=True, help="List the named queries with their parameters and exit.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=100_000, show_default=True,
+              help="Refuse a result of more rows (or triples) than this, printing nothing (0: no limit).")
 @store_option
 @ontology_option
 def query(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, list_names: bool,
-          store_path: str, ontology_dir: Path) -> None:
+          max_rows: int, store_path: str, ontology_dir: Path) -> None:
     """Run SPARQL over the store: QUERY text, --file F.rq, or a named query NAME.
 
     Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdf:, rdfs:,
@@ -487,7 +489,7 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         named = resolve_query(query_text, queries_dir)
     vocab = _vocab(ontology_dir)
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        result = run_query(store, named, _parse_params(params), vocab)
+        result = run_query(store, named, _parse_params(params), vocab, max_rows=max_rows)
         text = result.serialize(fmt)
     click.echo(text, nl=False)
     if result.kind == "ask" and not result.boolean:
@@ -501,14 +503,17 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
               show_default=True, help="The interactive page served at / (as written by 'alliances build').")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Stop a query after this many seconds.")
+@click.option("--max-result-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
+              help="Refuse (413) an answer larger than this.")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @store_option
-def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_path: str) -> None:
+def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, quiet: bool, store_path: str) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
 
     SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
-    Accept), the interactive page at /.  Updates are refused.  Stop with
-    Ctrl-C.
+    Accept), the interactive page at /.  Updates are refused.  While an
+    ingest writes the store, the endpoint answers from the latest snapshot
+    the ingest published.  Stop with Ctrl-C.
 
     \b
         alliances serve --port 7878
@@ -523,7 +528,8 @@ def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_p
 
     signal.signal(signal.SIGTERM, stop)
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
-    with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log) as ep:
+    with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log,
+                  max_result_bytes=max_result_bytes) as ep:
         click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
         try:
             ep.serve_forever()

@@ -29,10 +29,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -41,6 +42,7 @@ from .rdf import PREFIXES
 from .vocab import ACTOR, ARTICLE, ONTOLOGY_DIR, Vocabulary
 
 __all__ = [
+    "DEFAULT_MAX_ROWS",
     "QUERIES_DIR",
     "PARAM_TYPES",
     "RESULT_FORMATS",
@@ -58,7 +60,9 @@ __all__ = [
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
 PARAM_TYPES = ("actor", "relation", "article", "iri", "string", "integer", "decimal", "date", "boolean")
+T = TypeVar("T")
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "turtle", "ntriples")
+DEFAULT_MAX_ROWS = 100_000  # rows (or triples) a query may return before it is refused
 _XSD = PREFIXES["xsd"]
 _AG = PREFIXES["ag"]
 _PARAM_LINE = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*([a-z]+)(\?)?(?:\s*=\s*(\S+))?\s*(.*)$")
@@ -423,8 +427,12 @@ def _check_syntax(query: NamedQuery) -> None:
 class QueryResult:
     """The result of one query: ``kind`` is select, ask or graph."""
 
-    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, source: str = "query") -> None:
+    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, source: str = "query",
+                 *, max_rows: int | None = None,
+                 rerun: Callable[[], ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples] | None = None) -> None:
         self.raw = raw
+        self.max_rows = max_rows or None  # 0 or None: no limit
+        self._rerun = rerun
         self.kind = _KIND[type(raw)]
         self.source = source
         self.variables: list[str] = [v.value for v in raw.variables] if isinstance(raw, ox.QuerySolutions) else []
@@ -442,10 +450,18 @@ class QueryResult:
             if not isinstance(self.raw, ox.QuerySolutions):
                 raise QueryError(f"{self.source}: not a SELECT query")
             try:
-                self._rows = [[sol[v] for v in self.variables] for sol in self.raw]
+                self._rows = [[sol[v] for v in self.variables] for sol in self._bounded(self.raw)]
             except (OSError, RuntimeError, ValueError) as e:
                 raise QueryError(f"{self.source}: query failed: {' '.join(str(e).split())}") from None
         return self._rows
+
+    def _bounded(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, refusing the result once it passes ``max_rows`` (nothing is printed then)."""
+        for n, item in enumerate(items, start=1):
+            if self.max_rows is not None and n > self.max_rows:
+                raise QueryError(f"{self.source}: result has more than {self.max_rows:,} rows (the --max-rows limit); "
+                                 "narrow the query, add LIMIT, or raise --max-rows")
+            yield item
 
     def records(self) -> list[dict[str, str | None]]:
         """SELECT rows as ``{variable: compact value}`` (prefixed names, literal values)."""
@@ -479,6 +495,10 @@ class QueryResult:
                    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
         if fmt not in formats:
             raise QueryError(f"{self.source}: ASK results print as table, json, xml, csv or tsv, not {fmt}")
+        if self.max_rows is not None and isinstance(self.raw, ox.QuerySolutions) and self._rows is None \
+                and self._rerun is not None:
+            self.rows()  # count first (refused past the limit), then serialise a fresh run
+            self.raw, self._rows = self._rerun(), None
         if self._rows is not None:  # already consumed: rebuild the solutions from the rows
             raise QueryError(f"{self.source}: results already read")
         assert isinstance(self.raw, ox.QuerySolutions | ox.QueryBoolean)
@@ -491,7 +511,7 @@ class QueryResult:
         if fmt not in ("table", "turtle", "ntriples"):
             raise QueryError(f"{self.source}: CONSTRUCT and DESCRIBE results print as turtle or ntriples, not {fmt}")
         assert isinstance(self.raw, ox.QueryTriples)
-        triples = list(self.raw)
+        triples = list(self._bounded(self.raw))
         if fmt == "ntriples":
             out = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         else:
@@ -501,11 +521,12 @@ class QueryResult:
 
 
 def run_query(store: object, query: NamedQuery | str, params: Mapping[str, str] | None = None,
-              vocab: Vocabulary | None = None) -> QueryResult:
+              vocab: Vocabulary | None = None, *, max_rows: int | None = None) -> QueryResult:
     """Bind ``params`` into ``query`` and run it on ``store`` (an ``AllianceStore``).
 
     The default graph is the union of data and reference graphs, and the
-    prefixes of ``graph.rdf.PREFIXES`` are declared.
+    prefixes of ``graph.rdf.PREFIXES`` are declared.  With ``max_rows``, a
+    result of more rows (or triples) raises ``QueryError`` when it is read.
     """
     if isinstance(query, str):
         description, declared = parse_header(query)
@@ -514,13 +535,17 @@ def run_query(store: object, query: NamedQuery | str, params: Mapping[str, str] 
     values = bind_values(query, params or {}, vocab)
     _check_syntax(query)
     text = _inject(query.text, values)
-    try:
-        raw = store.query(text)  # type: ignore[attr-defined]
-    except SyntaxError as e:
-        raise _syntax_error(query.source, text, e) from None
-    except (OSError, RuntimeError, ValueError) as e:
-        raise QueryError(f"{query.source}: query failed: {' '.join(str(e).split())}") from None
-    return QueryResult(raw, query.source)
+    source = query.source
+
+    def execute() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        try:
+            return store.query(text)  # type: ignore[attr-defined, no-any-return]
+        except SyntaxError as e:
+            raise _syntax_error(source, text, e) from None
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(f"{source}: query failed: {' '.join(str(e).split())}") from None
+
+    return QueryResult(execute(), source, max_rows=max_rows, rerun=execute)
 
 
 # --------------------------------------------------------------------------- display

@@ -1,9 +1,10 @@
 """``alliances serve``: a read-only SPARQL 1.1 Protocol endpoint over the store, plus the page.
 
 Two processes: the Oxigraph server (``oxigraph serve-read-only``, from the
-``oxigraph`` PyPI package) opened read-only on the store directory, with
-the union default graph and a query time limit, listening on a private
-port; and in front of it this small proxy, which
+``oxigraph`` PyPI package) opened read-only on the latest snapshot the
+store's writer published (never on the directory a writer writes: see
+``graph.snapshots``), with the union default graph and a query time limit,
+listening on a private port; and in front of it this small proxy, which
 
 - serves the interactive page (``exports/alliances.html`` by default) at ``/``;
 - takes SPARQL at ``/sparql`` (and ``/query``) by GET, form POST or
@@ -11,7 +12,11 @@ port; and in front of it this small proxy, which
   malformed query gets a 400 and one line saying what and where), declares
   the project's prefixes, and passes it on with the client's ``Accept``
   header (JSON, XML, CSV, TSV results; Turtle, N-Triples for graphs);
-- refuses updates (403) and every other method.
+- refuses updates (403) and every other method;
+- refuses answers larger than ``max_result_bytes`` (413) rather than buffer them;
+- follows the store: when an ingest publishes a new snapshot, a new Oxigraph
+  server is started on it and takes the next queries; the old one finishes
+  what it was answering and stops.
 
 Why not a pure pyoxigraph server: pyoxigraph cannot stop a running query,
 so a time limit would need a process per query; the Oxigraph server has one
@@ -41,14 +46,19 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from . import snapshots
 from .errors import QueryError, StoreError
 from .rdf import PREFIXES
+from .store import acquire_snapshot
 
-__all__ = ["DEFAULT_PORT", "DEFAULT_TIMEOUT", "MAX_QUERY_BYTES", "oxigraph_binary", "Endpoint", "check_query"]
+__all__ = ["DEFAULT_PORT", "DEFAULT_TIMEOUT", "MAX_QUERY_BYTES", "MAX_RESULT_BYTES", "oxigraph_binary", "Endpoint",
+           "check_query"]
 
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 1_000_000
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+_WATCH_EVERY = 0.5  # seconds between two looks at the store's published snapshot
 _PROLOGUE = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 _GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
 _GRACE = 1.0  # Oxigraph stops most queries itself at the limit; a restart is the fallback
@@ -102,14 +112,19 @@ class Endpoint:
 
     def __init__(self, location: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  page: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, max_result_bytes: int = MAX_RESULT_BYTES) -> None:
         self.location = Path(location)
         if str(location) == "memory" or not self.location.is_dir():
             raise StoreError(f"{location}: no store directory here (run 'alliances ingest' or 'build' first)")
         self.host, self.port, self.page, self.timeout = host, port, page, timeout
+        self.max_result_bytes = max_result_bytes
         self.log = log or (lambda _msg: None)
         self.backend: subprocess.Popen[bytes] | None = None
         self.backend_url = ""
+        self.lease: snapshots.Lease | None = None  # the snapshot the current backend serves
+        self._retiring: list[tuple[float, subprocess.Popen[bytes], snapshots.Lease | None]] = []
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
         self.httpd: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
         self._pool: queue.LifoQueue[tuple[str, http.client.HTTPConnection]] = queue.LifoQueue()
@@ -134,11 +149,23 @@ class Endpoint:
         except BaseException:
             self.close()
             raise
+        self._watcher = threading.Thread(target=self._watch, name="snapshot-watcher", daemon=True)
+        self._watcher.start()
         return self
 
     def _start_backend(self) -> None:
+        lease = acquire_snapshot(self.location)  # None: a store nobody can write, served as it is
+        try:
+            self._spawn(lease)
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+
+    def _spawn(self, lease: snapshots.Lease | None) -> None:
         bport = free_port()
-        cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.location), "--bind", f"127.0.0.1:{bport}",
+        location = lease.path if lease is not None else self.location
+        cmd = [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{bport}",
                "--union-default-graph", "--timeout-s", str(max(1, round(self.timeout)))]
         backend = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
@@ -154,7 +181,37 @@ class Endpoint:
                 _stop(backend)
                 raise StoreError(f"{self.location}: the Oxigraph server did not answer within 15 s")
             time.sleep(0.05)
-        self.backend, self.backend_url = backend, f"http://127.0.0.1:{bport}"
+        self.backend, self.backend_url, self.lease = backend, f"http://127.0.0.1:{bport}", lease
+
+    def _watch(self) -> None:
+        """Move to each newly published snapshot; stop old servers once their queries are done."""
+        while not self._stopping.wait(_WATCH_EVERY):
+            try:
+                pointer = snapshots.read_pointer(self.location)
+                if self.lease is not None and pointer is not None and pointer.snapshot != self.lease.name:
+                    self.switch()
+            except Exception as e:  # keep serving the snapshot we have
+                self.log(f"could not move to the latest snapshot: {e}")
+            self._retire(time.monotonic())
+
+    def switch(self) -> None:
+        """Serve the latest published snapshot from now on."""
+        with self._lock:
+            old = (self.backend, self.lease)
+            self._spawner.submit(self._start_backend).result()
+            if old[0] is not None:
+                # queries already sent to the old server may run up to the time limit
+                self._retiring.append((time.monotonic() + self.timeout + _GRACE, old[0], old[1]))
+        self.log(f"serving snapshot {self.lease.name if self.lease else '(primary)'}")
+
+    def _retire(self, now: float) -> None:
+        with self._lock:
+            due = [r for r in self._retiring if r[0] <= now]
+            self._retiring = [r for r in self._retiring if r[0] > now]
+        for _, proc, lease in due:
+            _stop(proc)
+            if lease is not None:
+                lease.release()
 
     def restart_backend(self, url: str) -> None:
         """Replace the Oxigraph server that runs ``url`` (a query overran the limit and must stop).
@@ -165,11 +222,13 @@ class Endpoint:
         with self._lock:
             if url != self.backend_url or self.backend is None:
                 return  # already replaced
-            old = self.backend
+            old, old_lease = self.backend, self.lease
             # Started from one long-lived thread: the child is told to die with the
             # thread that started it (PR_SET_PDEATHSIG), and request threads are short-lived.
             self._spawner.submit(self._start_backend).result()
         _stop(old)
+        if old_lease is not None:
+            old_lease.release()
 
     def connection(self, *, fresh: bool = False) -> tuple[str, http.client.HTTPConnection, bool]:
         """A connection to the current Oxigraph server: a kept-alive one when there is one."""
@@ -202,6 +261,10 @@ class Endpoint:
         self.httpd.serve_forever(poll_interval=0.2)
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=30)
+            self._watcher = None
         if self.httpd is not None:
             self.httpd.server_close()
             self.httpd = None
@@ -210,6 +273,10 @@ class Endpoint:
         if self.backend is not None:
             _stop(self.backend)
             self.backend = None
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
+        self._retire(float("inf"))
         self._spawner.shutdown(wait=True)
 
     def __enter__(self) -> Endpoint:
@@ -342,10 +409,16 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                     conn.request("POST", path, body=body, headers=headers)
                     resp = conn.getresponse()
                 chunks = []
+                size = 0
                 while chunk := resp.read(1 << 16):
                     chunks.append(chunk)
+                    size += len(chunk)
                     if time.monotonic() > deadline:
                         raise TimeoutError
+                    if size > ep.max_result_bytes:
+                        conn.close()
+                        return self._send(413, f"result too large: over {ep.max_result_bytes:,} bytes; "
+                                               "ask for fewer rows (LIMIT) or columns\n")
                 data = b"".join(chunks)
                 ep.release(backend, conn, resp)
                 if resp.status >= 400:

@@ -33,7 +33,8 @@ from .model import CURATED, Article, Fact
 from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples, edge_triples
 from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
 
-__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store"]
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
+           "acquire_snapshot"]
 
 REFERENCE_GRAPH = URIRef(BASE + "graph/reference")
 DEFAULT_STORE = ".alliance-graph"
@@ -132,34 +133,16 @@ class AllianceStore:
         return name
 
     def _open_for_reading(self, loc: Path) -> ox.Store:
-        if not loc.is_dir():
-            raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
-        deadline = time.monotonic() + _FIRST_SNAPSHOT_WAIT
-        while True:
-            pointer = snapshots.read_pointer(loc)
-            if pointer is not None and (pointer.clean or snapshots.writer_active(loc)):
-                lease = snapshots.lease_latest(loc)
-                if lease is not None:
-                    try:
-                        store = ox.Store.read_only(str(lease.path))
-                    except BaseException:
-                        lease.release()
-                        raise
-                    self.snapshot = lease
-                    return store
-                continue
-            if not (loc / "CURRENT").exists():
-                raise StoreError(f"{self.location}: no store here (run 'alliances ingest' or 'build' first)")
-            # Nothing sound published: a store from before snapshots, or its writer died.
-            try:
-                _recover(loc)
-            except StoreLocked:
-                if time.monotonic() > deadline:
-                    raise StoreLocked(f"{self.location}: a writer holds the store and has published nothing "
-                                      "yet; try again later") from None
-                time.sleep(0.05)
-            except PermissionError:
-                return ox.Store.read_only(str(loc))  # cannot write here: nobody else can either
+        lease = acquire_snapshot(loc)
+        if lease is None:
+            return ox.Store.read_only(str(loc))  # cannot write here: nobody else can either
+        try:
+            store = ox.Store.read_only(str(lease.path))
+        except BaseException:
+            lease.release()
+            raise
+        self.snapshot = lease
+        return store
 
     # ------------------------------------------------------------------ rdflib views
 
@@ -456,6 +439,37 @@ def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal
         return Literal(term.value, lang=term.language)
     dt = term.datatype.value
     return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
+
+
+def acquire_snapshot(loc: Path) -> snapshots.Lease | None:
+    """Hold the latest sound snapshot of the store at ``loc`` for reading.
+
+    Recovers the store first when its writer died or it predates snapshots.
+    ``None`` when the directory cannot be written (no writer can exist then:
+    read the primary).
+    """
+    if not loc.is_dir():
+        raise StoreError(f"{loc}: no store here (run 'alliances ingest' or 'build' first)")
+    deadline = time.monotonic() + _FIRST_SNAPSHOT_WAIT
+    while True:
+        pointer = snapshots.read_pointer(loc)
+        if pointer is not None and (pointer.clean or snapshots.writer_active(loc)):
+            lease = snapshots.lease_latest(loc)
+            if lease is not None:
+                return lease
+            continue
+        if not (loc / "CURRENT").exists():
+            raise StoreError(f"{loc}: no store here (run 'alliances ingest' or 'build' first)")
+        # Nothing sound published: a store from before snapshots, or its writer died.
+        try:
+            _recover(loc)
+        except StoreLocked:
+            if time.monotonic() > deadline:
+                raise StoreLocked(f"{loc}: a writer holds the store and has published nothing yet; "
+                                  "try again later") from None
+            time.sleep(0.05)
+        except PermissionError:
+            return None
 
 
 def _store_error(location: str, e: OSError) -> StoreError:

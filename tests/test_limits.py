@@ -6,6 +6,7 @@ And every export format, written by ``alliances export --format X -o F``, parses
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,29 @@ def test_cli_export_round_trips(run, tmp_path: Path, facts_file: Path, vocab, fm
     assert len(actual) > 30
     # and stdout gives the same bytes as the file
     assert run("export", "--store", store, "--format", fmt).stdout_bytes == out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt, query", [
+    ("table", "SELECT ?c WHERE { ?c a ag:Claim }"),
+    ("csv", "SELECT ?c WHERE { ?c a ag:Claim }"),
+    ("json", "SELECT ?c WHERE { ?c a ag:Claim }"),
+    ("jsonl", "SELECT ?c WHERE { ?c a ag:Claim }"),
+    ("xml", "SELECT ?c WHERE { ?c a ag:Claim }"),
+    ("turtle", "CONSTRUCT { ?c a ag:Claim } WHERE { ?c a ag:Claim }"),
+])
+def test_query_row_limit(run, tmp_path: Path, facts_file: Path, fmt: str, query: str) -> None:
+    store = tmp_path / "store"
+    assert run("ingest", facts_file, "--store", store).exit_code == 0  # 3 claims
+    over = run("query", query, "--store", store, "--format", fmt, "--max-rows", 2)
+    assert over.exit_code == 1 and over.stdout == ""
+    assert over.stderr.splitlines()[-1] == ("Error: query: result has more than 2 rows (the --max-rows limit); "
+                                            "narrow the query, add LIMIT, or raise --max-rows")
+    for limit in (3, 0):  # exactly at the limit, and no limit
+        ok = run("query", query, "--store", store, "--format", fmt, "--max-rows", limit)
+        assert ok.exit_code == 0, ok.output
+        assert len(set(re.findall(r"claim[:/]([0-9a-f]{12})", ok.stdout))) == 3
+
+
+def test_query_row_limit_default_is_sensible(run) -> None:
+    result = run("query", "--help")
+    assert "--max-rows" in result.stdout and "100000" in result.stdout
