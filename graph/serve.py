@@ -140,7 +140,7 @@ class Endpoint:
 
     def start(self) -> Endpoint:
         try:
-            self.httpd = ThreadingHTTPServer((self.host, self.port), _handler(self))
+            self.httpd = _Server((self.host, self.port), _handler(self))
         except OSError as e:
             raise StoreError(f"cannot listen on {self.host}:{self.port}: {e.strerror or e}") from None
         self.httpd.daemon_threads = True
@@ -284,6 +284,13 @@ class Endpoint:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of 16 clients then gets
+    # connections reset, or SYNs dropped and retried a second later
+    request_queue_size = 128
+    daemon_threads = True
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
