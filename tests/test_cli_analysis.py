@@ -142,3 +142,15 @@ def test_report_is_byte_identical_across_builds(run: Callable[..., Result], tmp_
     for name in ("a", "b"):
         assert run("build", "--no-extract", "--store", tmp_path / f"store-{name}", "--out", tmp_path / name).exit_code == 0
     assert (tmp_path / "a" / "report.md").read_bytes() == (tmp_path / "b" / "report.md").read_bytes()
+
+
+def test_readme_examples_are_real_output(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    store = tmp_path / "store"
+    assert run("ingest", "--no-extract", "--store", store, PROJECT / "seeds").exit_code == 0
+    analyze = run("analyze", "--store", store, "--top", "3").stdout
+    assert "\n".join(analyze.splitlines()[:14]) in readme
+    path = run("path", "Cuba", "United States", "--store", store).stdout
+    assert path in readme
