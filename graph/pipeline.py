@@ -95,14 +95,12 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
 
 def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,
                   until: str | None = None, min_sources: int = 1) -> Any:
-    """The actor graph (an ``nx.MultiDiGraph``) that pages and analysis work on.
+    """The actor graph (an ``nx.MultiDiGraph``) that pages and analysis work on, with blocs and centrality."""
+    from .analysis import annotate, project
 
-    Stand-in until ``analysis.project`` + ``analysis.annotate`` land: the
-    same shape, without blocs and centrality (the page then sizes by degree).
-    """
-    from .render import store_graph
-
-    return store_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    G = project(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    annotate(G)
+    return G
 
 
 def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: str | None = None, depth: int = 1,
