@@ -18,11 +18,13 @@ This module is the home of networkx (with ``render``); it never writes RDF.
 from __future__ import annotations
 
 import calendar
+import contextlib
+import gc
 import itertools
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -271,9 +273,29 @@ def project(store: AllianceStore, *, relations: Iterable[str] | None = None, sin
         raise AllianceGraphError("give either a period or since/until, not both")
     if min_sources < 1:
         raise AllianceGraphError(f"min_sources must be at least 1, not {min_sources}")
-    G = project_claims(read_claims(store, rels), store.vocab, period=period, min_sources=min_sources)
+    with _gc_paused():
+        G = project_claims(read_claims(store, rels), store.vocab, period=period, min_sources=min_sources)
     G.graph.update(relations=rels, period=period.label, since=period.start, until=period.end, min_sources=min_sources)
     return G
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that all stay alive.
+
+    Building the projection allocates a few hundred thousand dicts and lists,
+    and the metrics (Louvain above all) many more while the projection is
+    alive; the collections this triggers walk live objects only (about 40% of
+    the projection's time at 50,000 claims).  Reference counting still frees
+    everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _evidence_key(e: dict[str, Any]) -> tuple[bool, str, str, str]:
@@ -813,14 +835,15 @@ class Analysis:
 def analyze(G: nx.MultiDiGraph, *, top: int | None = 10, seed: int = BLOC_SEED, change: Change | None = None,
             exact_limit: int = BETWEENNESS_EXACT_LIMIT, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
     """Run every metric on ``G``; lists are cut to ``top`` (``None`` or 0: everything)."""
-    P = _Pairs(G)
-    scores, method = _centrality(G, P, seed=seed, exact_limit=exact_limit, samples=samples)
-    filters = {k: G.graph.get(k) for k in ("period", "relations", "min_sources")}
-    return Analysis(
-        filters=filters, actors=G.number_of_nodes(), dyads=len(P.pairs), ties=G.number_of_edges(),
-        actor_scores=scores, betweenness=method, blocs=_blocs(P, seed=seed), balance=_balance(P, top=top),
-        strongest=_strongest(G, P, top=top), change=change, top=top or None,
-    )
+    with _gc_paused():
+        P = _Pairs(G)
+        scores, method = _centrality(G, P, seed=seed, exact_limit=exact_limit, samples=samples)
+        filters = {k: G.graph.get(k) for k in ("period", "relations", "min_sources")}
+        return Analysis(
+            filters=filters, actors=G.number_of_nodes(), dyads=len(P.pairs), ties=G.number_of_edges(),
+            actor_scores=scores, betweenness=method, blocs=_blocs(P, seed=seed), balance=_balance(P, top=top),
+            strongest=_strongest(G, P, top=top), change=change, top=top or None,
+        )
 
 
 # --------------------------------------------------------------------------- paths and neighbourhoods
