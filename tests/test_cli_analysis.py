@@ -154,3 +154,15 @@ def test_readme_examples_are_real_output(run: Callable[..., Result], tmp_path: P
     assert "\n".join(analyze.splitlines()[:14]) in readme
     path = run("path", "Cuba", "United States", "--store", store).stdout
     assert path in readme
+
+
+def test_report_compares_latest_year_with_earlier_ones(store_dir: Path) -> None:
+    from graph.report import report_markdown
+    from graph.store import open_store
+    from graph.vocab import load_vocabulary
+
+    with open_store(store_dir, load_vocabulary(), read_only=True) as store:
+        report = report_markdown(store)
+    change = report.split("## Change from ..2019 to 2021", 1)[1]
+    assert "| Cuba (CUB) | Venezuela (VEN) | + | - | opposes > | supports > |" in change
+    assert report.count("## ") == 5 and report.endswith("\n") and not report.endswith("\n\n")
