@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .datasets import LoadReport
 from .errors import AllianceGraphError, InputError
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, _ArticleCache, is_article_file, is_fact_file, load_articles, load_facts
@@ -19,7 +20,7 @@ from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = ["BatchResult", "ingest_files", "extract_articles", "build_exports", "project_graph", "render_page",
-           "PROJECT_DIR", "SEEDS_DIR"]
+           "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -143,3 +144,20 @@ def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:
         write_atomic(path, content)
         written.append(path)
     return written
+
+
+def ingest_dataset(path: Path, dataset: str, store: AllianceStore, vocab: Vocabulary, *,
+                   version: str | None = None) -> tuple[int, LoadReport]:
+    """Read a COW or ATOP file and replace that dataset's claims in the store (one transaction).
+
+    Returns the claims written and the report of rows left out (malformed,
+    unmapped codes, actors missing from the ontology).
+    """
+    from .datasets import dataset_iri, dataset_triples, load_crosswalk, read_dataset, spell_triples
+
+    spells, report = read_dataset(path, dataset, vocab, load_crosswalk(vocab.directory), version=version)
+    triples = dataset_triples(dataset, report.version, Path(path).name)
+    for spell in spells:
+        triples.extend(spell_triples(spell, vocab))
+    claims = store.write_dataset(dataset_iri(dataset, report.version), triples)
+    return claims, report

@@ -9,7 +9,6 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from pagegraphs import ACTORS, EDGES, HOSTILE_SENTENCE, HOSTILE_SOURCE, HOSTILE_TITLE, chain_graph, contract_graph, evidence
 
 from graph import pipeline
 from graph.cli import cli
@@ -18,6 +17,8 @@ from graph.model import Article, Fact
 from graph.render import MAX_EVIDENCE, json_for_script, links, page_data, render_html, store_graph
 from graph.store import AllianceStore
 from graph.vocab import load_vocabulary
+
+from .pagegraphs import ACTORS, EDGES, HOSTILE_SENTENCE, HOSTILE_SOURCE, HOSTILE_TITLE, chain_graph, contract_graph, evidence
 
 VOCAB = load_vocabulary()
 

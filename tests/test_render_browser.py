@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pagegraphs import ACTORS, EDGES, HOSTILE_SENTENCE, HOSTILE_TITLE, chain_graph, contract_graph
 
 from graph.render import render_html
 from graph.vocab import load_vocabulary
+
+from .pagegraphs import ACTORS, EDGES, HOSTILE_SENTENCE, HOSTILE_TITLE, chain_graph, contract_graph
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
