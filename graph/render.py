@@ -38,7 +38,6 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import AllianceGraphError, UnknownActor
-from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = [
@@ -49,8 +48,6 @@ __all__ = [
     "page_data",
     "links",
     "neighbourhood",
-    "store_graph",
-    "render_store_html",
     "json_for_script",
 ]
 
@@ -386,62 +383,3 @@ def render_html(G: nx.MultiDiGraph, vocab: Vocabulary, *, title: str = "Alliance
         vis_js=Markup(assets["vis_js"]), app_js=Markup(assets["app_js"]), data=Markup(payload),
     )
     return page
-
-
-# ---------------------------------------------------------------------------- from the store
-# Stand-in for analysis.project until it lands on main; then pipeline switches to it.
-
-
-def store_graph(store: AllianceStore, *, relations: Iterable[str] | None = None, since: str | None = None,
-                until: str | None = None, min_sources: int = 1) -> nx.MultiDiGraph:
-    """The actor graph of ``store`` shaped like ``analysis.project`` (without bloc/centrality)."""
-    vocab = store.vocab
-    wanted = {vocab.relation(r).name for r in relations} if relations else None
-    q = """SELECT ?s ?p ?o ?a ?conf ?ev ?cdate ?title ?issued ?source WHERE {
-      ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
-      FILTER NOT EXISTS { ?c ag:rejected true }
-      OPTIONAL { ?c ag:confidence ?conf } OPTIONAL { ?c ag:evidence ?ev } OPTIONAL { ?c dcterms:date ?cdate }
-      OPTIONAL { ?a dcterms:title ?title } OPTIONAL { ?a dcterms:issued ?issued } OPTIONAL { ?a dcterms:source ?source }
-    }"""
-    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in store.query(q):  # type: ignore[union-attr]
-        from rdflib import URIRef
-
-        rel = vocab.relation_for_iri(URIRef(row["p"].value))
-        s, o = vocab.actor_id(row["s"].value), vocab.actor_id(row["o"].value)
-        if rel is None or s is None or o is None or (wanted is not None and rel.name not in wanted):
-            continue
-        date = (row["cdate"] or row["issued"])
-        date_s = date.value if date is not None else None
-        if (since and (date_s is None or date_s < since)) or (until and (date_s is None or date_s[: len(until)] > until)):
-            continue
-        if rel.symmetric and o < s:
-            s, o = o, s
-        grouped.setdefault((s, rel.name, o), []).append({
-            "sentence": row["ev"].value if row["ev"] else "", "article": row["a"].value,
-            "title": row["title"].value if row["title"] else "", "date": date_s,
-            "source": row["source"].value if row["source"] else "",
-            "confidence": float(row["conf"].value) if row["conf"] else None,
-        })
-    G = nx.MultiDiGraph()
-    for (s, name, o), ev in sorted(grouped.items()):
-        rel = vocab.relation(name)
-        sources = len({e["article"] for e in ev})
-        if sources < min_sources:
-            continue
-        ev.sort(key=lambda e: (e["date"] or "", e["article"], e["sentence"]))
-        dates = [e["date"] for e in ev if e["date"]]
-        confs = [e["confidence"] for e in ev if e["confidence"] is not None]
-        for n in (s, o):
-            if n not in G:
-                a = vocab.actors.get(n)
-                G.add_node(n, label=a.label if a else n, kind=a.kind if a else "State")
-        G.add_edge(s, o, key=name, relation=name, polarity=rel.polarity, directed=rel.directed, sources=sources,
-                   confidence=max(confs) if confs else None, first=min(dates, default=None), last=max(dates, default=None),
-                   evidence=ev)
-    return G
-
-
-def render_store_html(store: AllianceStore, *, title: str = "Alliance graph", **options: Any) -> str:
-    """The page for everything in ``store`` (the stand-in projection, no blocs)."""
-    return render_html(store_graph(store), store.vocab, title=title, **options)

@@ -14,7 +14,7 @@ from graph import pipeline
 from graph.cli import cli
 from graph.errors import UnknownActor
 from graph.model import Article, Fact
-from graph.render import MAX_EVIDENCE, json_for_script, links, page_data, render_html, store_graph
+from graph.render import MAX_EVIDENCE, json_for_script, links, page_data, render_html
 from graph.store import AllianceStore
 from graph.vocab import load_vocabulary
 
@@ -203,13 +203,16 @@ def store() -> AllianceStore:
     return s
 
 
-def test_store_graph_has_the_contract_shape(store):
-    G = store_graph(store)
-    assert sorted(G.edges(keys=True)) == [("CUB", "RUS", "alliedWith"), ("RUS", "CUB", "supports")]
-    allied = G.edges["CUB", "RUS", "alliedWith"]
-    assert allied["sources"] == 2 and allied["directed"] is False
+def test_page_of_the_store_carries_projection_and_annotation(store):
+    data = embedded_data(pipeline.render_page(store))
+    assert sorted((e["from"], e["relation"], e["to"]) for e in links(data)) == [("CUB", "alliedWith", "RUS"),
+                                                                              ("RUS", "supports", "CUB")]
+    (allied,) = [e for e in links(data) if e["relation"] == "alliedWith"]
+    assert allied["sources"] == 2 and allied["directed"] == 0
     assert (allied["first"], allied["last"]) == ("2020-05-01", "2022-02-02")
     assert {e["title"] for e in allied["evidence"]} == {"First <b>", "Second"}
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["RUS"]["label"] == "Russia" and nodes["RUS"]["bloc"] is not None
 
 
 @pytest.mark.parametrize("kwargs, edges", [
@@ -219,8 +222,9 @@ def test_store_graph_has_the_contract_shape(store):
     ({"until": "2020-12-31"}, ["alliedWith", "supports"]),
     ({"until": "2019"}, []),
 ])
-def test_store_graph_filters(store, kwargs, edges):
-    assert sorted(k for *_, k in store_graph(store, **kwargs).edges(keys=True)) == edges
+def test_page_of_the_store_filters(store, kwargs, edges):
+    data = embedded_data(pipeline.render_page(store, **kwargs))
+    assert sorted(e["relation"] for e in links(data)) == edges
 
 
 def test_build_exports_write_the_page(store, tmp_path):
