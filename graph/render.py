@@ -198,7 +198,7 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
     Works on the whole graph's edge list once (no subgraph views: they are
     slow to iterate).
     """
-    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
+    total_nodes = G.number_of_nodes()
     focus_id = None
     pool: set[str] | None = None  # None: every actor
     if focus is not None:
@@ -207,11 +207,13 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
     node_attrs = G.nodes
     pool_nodes = total_nodes if pool is None else len(pool)
 
-    # every link among the pool, sorted: (u, v, key, data)
-    raw = [(str(u), str(v), str(k), d) for u, v, k, d in G.edges(keys=True, data=True)
-           if pool is None or (u in pool and v in pool)]
+    # every link among the pool: (u, v, key, data); one pass, which also counts them all
+    # (number_of_edges() would walk every node's degree again)
+    all_edges = list(G.edges(keys=True, data=True))
+    total_edges = len(all_edges)
+    raw = [(u, v, k, d) for u, v, k, d in all_edges if pool is None or (u in pool and v in pool)]
     pool_edges = len(raw)
-    degree: dict[str, int] = dict.fromkeys(pool if pool is not None else map(str, G.nodes), 0)
+    degree: dict[str, int] = dict.fromkeys(pool if pool is not None else G.nodes, 0)
     for u, v, _, _ in raw:
         degree[u] += 1
         degree[v] += 1
