@@ -112,6 +112,10 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
 
     vocab = store.vocab
     G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    if focus is not None:  # any name the ontology knows (Moscow, the Kremlin), as in `alliances ego`
+        from .analysis import resolve_actor
+
+        focus = resolve_actor(focus, vocab, G)
     filters = []
     if relations:
         filters.append("relations: " + ", ".join(vocab.relation(r).label for r in relations))

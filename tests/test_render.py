@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from graph import pipeline
 from graph.cli import cli
-from graph.errors import UnknownActor
+from graph.errors import AllianceGraphError, UnknownActor
 from graph.model import Article, Fact
 from graph.render import MAX_EVIDENCE, json_for_script, links, page_data, render_html
 from graph.store import AllianceStore
@@ -166,6 +166,11 @@ def test_focus_on_unknown_actor_raises():
         render_html(contract_graph(), VOCAB, focus="Atlantis")
 
 
+def test_focus_on_an_actor_without_links_says_so():
+    with pytest.raises(AllianceGraphError, match="'France' has no links in this graph"):
+        render_html(contract_graph(), VOCAB, focus="France")
+
+
 def test_evidence_is_capped_and_counted():
     G = contract_graph()
     G.edges["CUB", "RUS", "alliedWith"]["evidence"] = evidence("Many.", MAX_EVIDENCE + 7)
@@ -253,6 +258,13 @@ def test_cli_render_writes_the_page(disk_store, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert [e["relation"] for e in links(embedded_data(page))] == ["alliedWith"]
     assert "at least 2 sources per link" in page
+
+
+@pytest.mark.parametrize("name", ["CUB", "cuba", "Havana"])
+def test_cli_render_focus_takes_any_name_of_the_actor(disk_store, name):
+    result = CliRunner().invoke(cli, ["render", "--store", disk_store, "--focus", name])
+    assert result.exit_code == 0, result.output
+    assert embedded_data(result.stdout)["focus"] == "CUB"
 
 
 def test_cli_render_to_stdout_with_focus(disk_store):
