@@ -431,7 +431,7 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         alliances query --list
         alliances query allies --param actor=RUS
         alliances query between -p a=RUS -p b=VEN --format json
-        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+        alliances query 'SELECT ?c ?e { ?c a ag:Claim ; ag:evidence ?e }' --format csv
     """
     from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
 
@@ -486,7 +486,7 @@ def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_p
 
     \b
         alliances serve --port 7878
-        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?c a ag:Claim }' localhost:7878/sparql
     """
     import signal
 
