@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -296,11 +297,16 @@ def _fmt_option(f: F) -> F:
                    "2019-01-01..2019-06-30:2021-01..2021-06.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="Rows per list (0: all).")
+@click.option("--treaties", "treaty_period", metavar="PERIOD",
+              help="Add 'Treaty or talk?' (needs COW/ATOP data, see ingest-dataset): news alliances without a "
+                   "treaty, treaties in force in PERIOD (e.g. 2015..2024) that no article of PERIOD calls an "
+                   "alliance, treaty partners in conflict.")
 @_fmt_option
 @store_option
 @ontology_option
 def analyze(relations: tuple[str, ...], since: str | None, until: str | None, min_sources: int,
-            compare_periods: str | None, top: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+            compare_periods: str | None, top: int, treaty_period: str | None, fmt: str, store_path: str,
+            ontology_dir: Path) -> None:
     """Central actors, blocs, structural balance, strongest pairs, change over time.
 
     Degree, weighted PageRank and betweenness per actor; blocs by Louvain on
@@ -335,8 +341,28 @@ def analyze(relations: tuple[str, ...], since: str | None, until: str | None, mi
                 analysis.project(store, relations=rels, period=pa, min_sources=min_sources),
                 analysis.project(store, relations=rels, period=pb, min_sources=min_sources),
                 label_a=pa.label, label_b=pb.label, top=top or None)
+        treaties = None
+        if treaty_period:
+            from .datasets import treaty_or_talk
+
+            try:
+                tp = analysis.parse_period(treaty_period)
+            except AllianceGraphError as e:
+                raise click.BadParameter(str(e), param_hint="--treaties") from None
+            t_start, t_end = tp.start or "0001-01-01", tp.end or "9999-12-31"
+            treaties = treaty_or_talk(store, t_start, t_end)
     an = analysis.analyze(G, top=top or None, change=change)
-    click.echo(format_analysis(an, vocab, fmt), nl=False)
+    out = format_analysis(an, vocab, fmt)
+    if treaties is not None:
+        from .datasets import treaty_or_talk_markdown
+
+        if fmt == "json":
+            doc = json.loads(out)
+            doc["treaty_or_talk"] = {"from": t_start, "to": t_end, **dataclasses.asdict(treaties)}
+            out = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        else:
+            out = out.rstrip("\n") + "\n\n" + treaty_or_talk_markdown(treaties, t_start, t_end) + "\n"
+    click.echo(out, nl=False)
 
 
 @cli.command()
@@ -431,7 +457,7 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         alliances query --list
         alliances query allies --param actor=RUS
         alliances query between -p a=RUS -p b=VEN --format json
-        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+        alliances query 'SELECT ?c ?e { ?c a ag:Claim ; ag:evidence ?e }' --format csv
     """
     from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
 
@@ -486,7 +512,7 @@ def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_p
 
     \b
         alliances serve --port 7878
-        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?c a ag:Claim }' localhost:7878/sparql
     """
     import signal
 

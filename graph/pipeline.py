@@ -20,6 +20,7 @@ from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = ["BatchResult", "ingest_files", "extract_articles", "build_exports", "project_graph", "render_page",
+           "render_store_html",
            "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -95,11 +96,11 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
 
 def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,
                   until: str | None = None, min_sources: int = 1) -> Any:
-    """The actor graph (an ``nx.MultiDiGraph``) that pages and analysis work on, with blocs and centrality."""
-    from .analysis import annotate, project
+    """The actor graph (an ``nx.MultiDiGraph``) the page draws: ``analysis.project`` with blocs and centrality."""
+    from . import analysis
 
-    G = project(store, relations=relations, since=since, until=until, min_sources=min_sources)
-    annotate(G)
+    G = analysis.project(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    analysis.annotate(G)
     return G
 
 
@@ -111,6 +112,10 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
 
     vocab = store.vocab
     G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    if focus is not None:  # any name the ontology knows (Moscow, the Kremlin), as in `alliances ego`
+        from .analysis import resolve_actor
+
+        focus = resolve_actor(focus, vocab, G)
     filters = []
     if relations:
         filters.append("relations: " + ", ".join(vocab.relation(r).label for r in relations))
@@ -123,6 +128,9 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
     note = ("Filtered: " + "; ".join(filters) + ".") if filters else None
     return render_html(G, vocab, title=title, focus=focus, depth=depth, note=note,
                        max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes or None)
+
+
+render_store_html = render_page  # the first version's name
 
 
 def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:

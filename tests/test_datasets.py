@@ -520,3 +520,32 @@ def test_actor_iris_are_the_crosswalk_targets(vocab):
         for p in periods:
             if p.actor:
                 assert str(ACTOR[p.actor]).endswith("/" + p.actor) and len(p.actor) == 3
+
+
+def test_cli_analyze_adds_treaty_or_talk(tmp_path, ontology, vocab):
+    import json
+
+    f = write_csv(tmp_path / "alliance_v4.1_by_dyad.csv", COW_HEADER, [
+        cow_row(3180, 2, 200, (4, 4, 1949), None, defense=1),
+        cow_row(2001, 220, 365, (2, 5, 1935), (-9, -9, 1939), entente=1),
+    ])
+    location = tmp_path / "store"
+    with AllianceStore(location, vocab) as store:
+        ingest_dataset(f, "cow", store, vocab)
+        art = Article("b.txt", "France and Russia are allies again.", date="2021-06")
+        store.write_article(art, [Fact("RUS", "alliedWith", "FRA", "b.txt", article_id=art.id)])
+    base = ["analyze", "--store", str(location), "--ontology", str(ontology), "--treaties", "2015..2024"]
+    result = CliRunner().invoke(cli, [*base, "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "## Treaty or talk?" in result.stdout
+    assert "| RUS | FRA | 2021-06-01 |" in result.stdout
+    assert "Treaties in force 2015-01-01 to 2024-12-31 that no article calls an alliance (1)" in result.stdout
+    result = CliRunner().invoke(cli, [*base, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)["treaty_or_talk"]
+    assert [(r["subject"], r["object"]) for r in doc["silent_treaties"]] == [("GBR", "USA")]
+    assert doc["from"] == "2015-01-01" and doc["to"] == "2024-12-31"
+    result = CliRunner().invoke(cli, ["analyze", "--store", str(location), "--ontology", str(ontology)])
+    assert result.exit_code == 0 and "Treaty or talk?" not in result.stdout
+    bad = CliRunner().invoke(cli, [*base[:-1], "2024..2015"])
+    assert bad.exit_code == 2 and "--treaties" in bad.stderr
