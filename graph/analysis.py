@@ -25,7 +25,7 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -52,10 +52,13 @@ __all__ = [
     "Blocs",
     "balance",
     "Balance",
+    "Frustration",
     "strongest_dyads",
     "Dyad",
     "compare",
     "Change",
+    "DyadChange",
+    "ActorChange",
     "annotate",
     "analyze",
     "Analysis",
@@ -812,7 +815,6 @@ class Analysis:
     strongest: list[Dyad]
     change: Change | None = None
     top: int | None = 10
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         d = {
