@@ -40,14 +40,22 @@ MAX_SENT_TOKENS = 160
 
 NEGATIONS = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
 MODALS = frozenset({"may", "might", "could", "would", "should", "must"})
-# verbs/adjectives that, governing the cue, make it a wish, plan, request, denial or question
-IRREALIS = frozenset({
+# verbs and adjectives whose complement clause is unreal: a wish, plan, request, denial or failure
+# ("denied supplying", "expected to sign", "urged X to join", "likely to agree")
+IRREALIS_COMP = frozenset({
     "deny", "consider", "propose", "expect", "plan", "hope", "want", "wish", "seek", "intend", "aim", "prepare",
-    "discuss", "debate", "mull", "weigh", "ask", "urge", "call", "invite", "encourage", "request", "demand",
-    "offer", "suggest", "recommend", "refuse", "decline", "fail", "threaten", "cancel", "postpone", "delay",
-    "suspend", "withdraw", "quit", "end", "halt", "stop", "abandon", "reject", "oppose", "doubt", "question",
-    "try", "attempt", "likely", "unlikely", "possible", "set", "able", "ready", "willing", "could", "whether",
-    "negotiate", "explore", "study", "review", "rumour", "rumor", "speculate", "fear",
+    "ask", "urge", "call", "invite", "encourage", "request", "demand", "offer", "suggest", "recommend", "refuse",
+    "decline", "fail", "threaten", "try", "attempt", "likely", "unlikely", "possible", "set", "able", "ready",
+    "willing", "negotiate", "explore", "vow", "promise", "need", "have", "deserve", "doubt", "question",
+    "rumour", "rumor", "speculate", "fear", "mull", "weigh", "discuss", "debate", "push", "press", "lobby",
+})
+# verbs whose direct object is unreal or undone ("proposed sanctions", "cancelled the visit")
+IRREALIS_OBJ = frozenset({
+    "propose", "consider", "discuss", "debate", "mull", "weigh", "seek", "want", "plan", "request", "demand",
+    "threaten", "suggest", "recommend", "explore", "study", "review", "negotiate", "reject", "refuse", "decline",
+    "deny", "cancel", "postpone", "delay", "suspend", "withdraw", "quit", "end", "halt", "stop", "abandon",
+    "fear", "expect", "hope", "lift", "ease", "scrap", "call", "urge", "withhold", "freeze", "block", "veto",
+    "question", "doubt",
 })
 # adjectives/adverbs that hedge a cue noun or verb ("proposed sanctions", "possible alliance")
 HEDGES = frozenset({
@@ -66,6 +74,13 @@ SUBJECT_PREPS = frozenset({"from", "by"})
 # prepositions through which a noun phrase still names its referent ("the Parliament of Iraq")
 NP_PREPS = frozenset({"of"})
 NP_PREPS_WIDE = frozenset({"of", "in", "as", "including", "like", "from", "such"})
+# prepositions through which a cue noun does not take the arguments of the verb above it
+# ("expelled the ambassador over the agreement", "support in several conflicts")
+BLOCKING_PREPS = frozenset({
+    "over", "about", "after", "before", "despite", "during", "since", "because", "regarding", "concerning", "amid",
+    "following", "against", "on", "at", "without", "into", "in", "from", "within", "like", "than", "as",
+})
+COPULAS = frozenset({"be", "remain", "stay", "become"})
 NP_DEPS = frozenset({"compound", "amod", "poss", "conj", "appos", "nmod", "flat", "npadvmod", "nummod", "det"})
 # capitalised words that make a following demonym or name a region's ("Latin American", "South America")
 REGION_QUALIFIERS = frozenset({
@@ -117,8 +132,12 @@ def _pipeline() -> Any:
 class _Cue:
     relation: str
     words: tuple[str, ...]
-    agent: bool  # the cue noun names the subject ("creditor"): possessor / "of" is the object
-    inverse: bool  # the grammatical subject is the relation's object ("owe")
+    agent: bool = False  # the cue noun names the subject ("creditor"): possessor / "of" is the object
+    inverse: bool = False  # the grammatical subject is the relation's object ("owe")
+    qualifiers: frozenset[str] | None = None  # a generic cue: needs one of these in its phrase
+    locative: bool = False  # "met in Moscow": the place is the object
+    plain: bool = True  # also read with the ordinary subject/object rules
+    collective: bool = False  # "G7 is a group of countries, A, B": members
 
 
 @dataclass
@@ -172,10 +191,15 @@ def _compile(vocab: Vocabulary) -> _Rules:
     cues: dict[str, list[_Cue]] = {}
     for rel in vocab.relations.values():
         agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
+        qualified, locative, collective = set(rel.qualified_cues), set(rel.locative_cues), set(rel.collective_cues)
+        plain = set(rel.plain_cues) | agent | inverse | qualified
         for cue in rel.cues:
             words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
             if words:
-                cues.setdefault(words[0], []).append(_Cue(rel.name, words, cue in agent, cue in inverse))
+                cues.setdefault(words[0], []).append(_Cue(
+                    rel.name, words, agent=cue in agent, inverse=cue in inverse,
+                    qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
+                    locative=cue in locative, plain=cue in plain, collective=cue in collective))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return _Rules(
@@ -286,7 +310,7 @@ class _Sentence:
         for _ in range(12):
             if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
                 return t
-            if t.head is t:
+            if t.head.i == t.i:
                 return None
             t = t.head
         return None
@@ -297,39 +321,90 @@ class _Sentence:
             return {}, {}
         subj: dict[str, float] = {}
         passive: dict[str, float] = {}
-        for c in verb.children:
-            if c.dep_ in ("nsubj", "csubj", "expl"):
+        is_passive = any(c.dep_ == "auxpass" for c in verb.children)
+        children = list(verb.children)
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in children):  # "US" parsed under "has been"
+            children += [g for c in children if c.dep_ in ("aux", "auxpass") for g in c.children]
+        for c in children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in ("which", "that") and verb.dep_ == "relcl" and sum(
+                        g.dep_ == "nsubj" for g in verb.children) >= 2:
+                    continue
                 subj.update(self.person_np(c, verb))
             elif c.dep_ == "nsubjpass":
-                passive.update(self.np(c))
+                if c.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                    passive.update(self.antecedent(verb))
+                else:
+                    passive.update(self.np(c))
             elif c.dep_ == "agent":
                 for g in c.children:
                     if g.dep_ == "pobj":
                         subj.update(self.np(g))
-        if subj:
+        if is_passive and not subj:  # "was condemned in a statement by Egypt"
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
+                    for g in c.children:
+                        for p in g.children:
+                            if g.dep_ == "pobj" and p.dep_ == "prep" and p.lower_ == "by":
+                                subj.update({k: v * 0.9 for k, v in self.pobj(p).items()})
+        if subj and (passive or not is_passive):
             return subj, passive
-        rel_pron = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "that", "who") for c in verb.children)
-        if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
+        rel_pron = any(c.dep_ in ("nsubj",) and c.lower_ in ("which", "that", "who") for c in verb.children)
+        if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
             if rel_pron or verb.dep_ == "acl":
                 found = self.np(verb.head, wide=False)
                 if found:
-                    return ({k: v * 0.9 for k, v in found.items()}, passive) if not passive else (passive, found)
+                    if is_passive and verb.dep_ == "acl":  # "a coalition led by X": X leads, the noun is led
+                        return subj, found
+                    return {k: v * 0.9 for k, v in found.items()}, passive
             up = self.clause_verb(verb.head)
-            if up is not None and up is not verb:
+            if up is not None and up.i != verb.i:
                 s, _ = self.subjects_of(up, depth + 1)
+                if is_passive:
+                    return subj, {**{k: v * 0.85 for k, v in s.items()}, **passive}
                 return {k: v * 0.85 for k, v in s.items()}, passive
-        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head is not verb:
-            if verb.dep_ == "ccomp":
-                return subj, passive
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head.i != verb.i:
             up = self.clause_verb(verb.head)
-            if up is not None and up is not verb:
+            if up is not None and up.i != verb.i:
                 s, _ = self.subjects_of(up, depth + 1)
-                return {k: v * 0.9 for k, v in s.items()}, passive
+                s = {k: v * 0.9 for k, v in s.items()}
+                if is_passive and verb.dep_ == "conj":  # "Turkey is ... and was condemned by X"
+                    return subj, {**s, **passive}
+                return s, passive
         return subj, passive
+
+    def antecedent(self, verb: Any) -> dict[str, float]:
+        """What a relative clause's pronoun stands for; an actor-less antecedent ("a policy")
+        stands for the subject of the clause it was introduced in."""
+        found = self.np(verb.head, wide=False)
+        if found:
+            return found
+        up = self.clause_verb(verb.head)
+        if up is not None and up.i != verb.i:
+            s, _ = self.subjects_of(up, 1)
+            return {k: v * 0.7 for k, v in s.items()}
+        return {}
+
+    def pronoun_referent(self, pron: Any) -> dict[str, float]:
+        """A possessive "its/his/their": the closest preceding subject or possessor in the sentence."""
+        for i in range(pron.i - 1, self.lo - 1, -1):
+            m = self.at.get(i)
+            if m is None:
+                continue
+            t = self.sent.doc[i]
+            for _ in range(6):
+                if t.dep_ in ("compound", "amod", "flat", "appos", "conj", "nmod") or (
+                        t.dep_ == "pobj" and t.head.lower_ == "of"):
+                    t = t.head if t.dep_ != "pobj" else t.head.head
+                else:
+                    break
+            if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                return {k: v * 0.85 for k, v in self.np(t, wide=False).items()}
+        return {}
 
     def person_np(self, tok: Any, verb: Any) -> dict[str, float]:
         """A subject noun phrase; a first-person pronoun is the quoted speaker when the sentence names one."""
-        if tok.lower_ in FIRST_PERSON:
+        if _first_person(tok):
             return self.speaker()
         return self.np(tok)
 
@@ -337,31 +412,48 @@ class _Sentence:
         for t in self.sent:
             if t.lemma_ in REPORTING and t.pos_ == "VERB":
                 for c in t.children:
-                    if c.dep_ in ("nsubj",) and c.lower_ not in FIRST_PERSON:
+                    if c.dep_ in ("nsubj",) and not _first_person(c):
                         found = self.np(c)
                         if found:
                             return {k: v * 0.8 for k, v in found.items()}
         return {}
 
     def objects_of_verb(self, verb: Any, skip: Any | None = None) -> dict[str, float]:
-        out: dict[str, float] = {}
+        direct: dict[str, float] = {}
+        marked: dict[str, float] = {}
         for c in verb.children:
-            if c is skip:
+            if skip is not None and c.i == skip.i:
                 continue
             if c.dep_ in ("dobj", "dative", "attr", "oprd"):
-                out.update(self.np(c))
+                if c.lower_ in ("which", "that", "whom") and verb.dep_ == "relcl":
+                    direct.update(self.antecedent(verb))
+                    continue
+                direct.update(self.np(c))
                 for p in c.children:
                     if p.dep_ == "prep" and (p.lower_ in OBJECT_PREPS or p.lower_ in SUBJECT_PREPS):
-                        out.update(self.pobj(p))
+                        marked.update(self.pobj(p))
             elif c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
-                out.update(self.pobj(c))
-        return out
+                if direct and c.lower_ not in ("to", "with", "for"):
+                    continue
+                marked.update(self.pobj(c))
+        if verb.dep_ == "relcl":  # "a policy which the UN criticised" parsed with two subjects
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            if len(subjects) >= 2 and any(c.lower_ in ("which", "that") for c in subjects):
+                direct.update(self.antecedent(verb))
+        if direct:  # "sanctioned Iran over plots against X": the direct object is the object
+            return direct
+        return marked
 
-    def pobj(self, prep: Any) -> dict[str, float]:
+    def pobj(self, prep: Any, depth: int = 0) -> dict[str, float]:
         out: dict[str, float] = {}
         for g in prep.children:
             if g.dep_ in ("pobj", "pcomp"):
-                out.update(self.np(g))
+                found = self.np(g)
+                if not found and depth < 2:  # "restrictions on flights to Cuba"
+                    for p in g.children:
+                        if p.dep_ == "prep" and p.lower_ in OBJECT_PREPS:
+                            found.update({k: v * 0.9 for k, v in self.pobj(p, depth + 1).items()})
+                out.update(found)
         for g in prep.children:  # "to X and to Y"
             if g.dep_ == "conj" and g.pos_ == "ADP":
                 out.update(self.pobj(g))
@@ -374,27 +466,30 @@ class _Sentence:
         if self.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
             return True
         t = cue
-        for step in range(10):
+        for _ in range(12):
             for c in t.children:
-                if c.dep_ == "neg" or (c.dep_ in ("det", "advmod") and c.lower_ in NEGATIONS):
+                if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "preconj") and c.lower_ in NEGATIONS):
                     return True
                 if c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
                     return True
                 if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS:
                     return True
-                if c.dep_ in ("amod", "advmod", "compound") and c.lower_ in HEDGES:
+                if c.dep_ in ("amod", "advmod", "compound", "acomp") and c.lower_ in HEDGES:
                     return True
-            if step > 0 and t.lemma_ in IRREALIS and t is not cue:
+            head, dep = t.head, t.dep_
+            if head.i == t.i:
+                break
+            if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i:
                 return True
-            if t.lower_ in HEDGES and t is not cue:
+            if dep in ("dobj", "nsubjpass") and head.lemma_ in IRREALIS_OBJ and head.i != cue.i:
                 return True
-            if t.head is t or t.dep_ in ("ROOT",):
+            if dep == "pobj" and head.head.lemma_ in IRREALIS_OBJ and head.lower_ in ("for", "on", "of", "to"):
+                return True  # "called for sanctions", "voted on a ban"
+            if dep in ("conj", "parataxis", "advcl", "relcl") and t.pos_ in ("VERB", "AUX"):
+                break  # another clause: its negation is its own
+            if dep == "ccomp" and head.lemma_ in REPORTING:
                 break
-            if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_ in REPORTING:
-                break
-            if t.dep_ in ("advcl", "relcl") and step > 0:
-                break
-            t = t.head
+            t = head
         return False
 
     # --- arguments of a cue -------------------------------------------------
@@ -434,20 +529,17 @@ class _Sentence:
             if c.dep_ == "poss":
                 if c.pos_ == "PRON":
                     poss_pronoun = True
-                    if c.lower_ in FIRST_PERSON:
-                        possessor.update(self.speaker())
+                    possessor.update(self.speaker() if _first_person(c) else self.pronoun_referent(c))
                 else:
                     possessor.update(self.np(c, wide=False))
             elif c.dep_ in ("amod", "compound", "nmod"):
                 for k, v in self.np(c, wide=False).items():
                     own_subj[k] = v * 0.9
+        located: dict[str, float] = {}
         for p in preps:
             word = p.lower_
             if word == "between":
-                pair = self.pobj(p)
-                if cue.relation in self.rules.symmetric:
-                    args.subjects.update(pair)
-                    return
+                continue
             elif word in SUBJECT_PREPS:
                 own_subj.update(self.pobj(p))
             elif word == "of":
@@ -456,6 +548,16 @@ class _Sentence:
                 own_obj.update(self.pobj(p))
             elif word == "after" and cue.agent:  # "Y's second largest creditor, after Z"
                 args.subjects.update({k: v * 0.8 for k, v in self.pobj(p).items()})
+            elif word == "in":
+                located.update({k: v * 0.8 for k, v in self.pobj(p).items()})
+        if not own_obj:
+            for c in self.relative_clauses(noun):  # "a coalition which was joined by X", "a deal which Y signed"
+                s, _ = self.subjects_of(c, 1)
+                own_obj.update({k: v * 0.85 for k, v in s.items() if k not in own_subj})
+        between = self.between(noun)
+        if between is not None and cue.relation in self.rules.symmetric:
+            args.subjects.update(between)
+            return
         if cue.agent:
             self.agent_noun_args(noun, args, possessor, poss_pronoun, own_subj, own_obj)
             return
@@ -463,19 +565,176 @@ class _Sentence:
         args.subjects.update(possessor)
         args.subjects.update(own_subj)
         args.objects.update(own_obj)
-        verb = self.governing_verb(noun)
-        if verb is not None:
-            vsubj, vpassive = self.subjects_of(verb)
+        head_noun = self.of_head(noun)
+        if head_noun is not None:  # "Russia's delivery of arms to X", "the presence of US troops in Iraq"
+            hn_subj: dict[str, float] = {}
+            for c in head_noun.children:
+                if c.dep_ == "poss":
+                    hn_subj.update(self.pronoun_referent(c) if c.pos_ == "PRON" else self.np(c, wide=False))
+                elif c.dep_ in ("compound", "amod", "nmod"):
+                    hn_subj.update(self.np(c, wide=False))
+                elif c.dep_ == "prep" and c.lower_ in SUBJECT_PREPS:
+                    hn_subj.update(self.pobj(c))
+                elif c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and not args.objects:
+                    args.objects.update({k: v * 0.9 for k, v in self.pobj(c).items()})
+                elif c.dep_ == "prep" and c.lower_ == "in":
+                    located.update({k: v * 0.8 for k, v in self.pobj(c).items()})
             if not args.subjects:
+                args.subjects.update({k: v * 0.9 for k, v in hn_subj.items()})
+        verb, path = self.governing_verb(noun)
+        blocking = set(path) & BLOCKING_PREPS
+        if blocking == {"in"} and verb is not None and (verb.lemma_ in COPULAS or self.in_addition(noun)):
+            blocking = set()  # "X is in a conflict with Y", "in addition to the shipment of arms"
+        borrow = verb is not None and not blocking and not any(d in ("nsubj", "nsubjpass", "csubj") for d in path)
+        if borrow:
+            assert verb is not None
+            vsubj, vpassive = self.subjects_of(verb)
+            under = noun.dep_ == "pobj" and noun.head.lower_ == "under"
+            if under:  # "X is under EU sanctions"
+                if args.subjects:
+                    args.objects.update(vsubj)
+            elif not args.subjects:
                 args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
-                if noun.dep_ == "pobj" and noun.head.lower_ == "under":  # "X is under EU sanctions"
-                    pass
-            elif noun.dep_ == "pobj" and noun.head.lower_ == "under":
-                args.objects.update(vsubj)
-            if not args.objects:
-                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb, skip=self.top_np(noun)).items()})
+            if not args.objects and not under:
+                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb).items()})
                 for k, v in vpassive.items():
                     args.objects.setdefault(k, v * 0.85)
+        if not args.objects:
+            args.objects.update(located)  # "US troops in Iraq"
+
+    def relative_clauses(self, noun: Any) -> list[Any]:
+        """Relative clauses of which ``noun`` is the object, also when the parser hung them one noun lower."""
+        out = []
+        frontier = [(noun, 0)]
+        while frontier:
+            t, depth = frontier.pop()
+            for c in t.children:
+                if c.dep_ == "relcl" and any(g.dep_ in ("nsubjpass", "dobj") and g.lower_ in ("which", "that")
+                                             for g in c.children):
+                    out.append(c)
+                elif depth < 2 and c.dep_ in ("relcl", "acl", "dobj", "pobj", "prep", "xcomp"):
+                    frontier.append((c, depth + 1))
+        return out
+
+    def of_head(self, noun: Any) -> Any | None:
+        """The noun whose "of" phrase ``noun`` is in ("the withholding of aid" → withholding)."""
+        if noun.dep_ in ("pobj",) and noun.head.lower_ == "of" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+            return noun.head.head
+        return None
+
+    def in_addition(self, noun: Any) -> bool:
+        t = noun
+        for _ in range(8):
+            if t.lower_ == "in" and any(c.lower_ == "addition" for c in t.children):
+                return True
+            if t.head.i == t.i:
+                return False
+            t = t.head
+        return False
+
+    def qualified(self, head: Any, qualifiers: frozenset[str]) -> bool:
+        for n, t in enumerate(head.subtree):
+            if n > 40:
+                break
+            if t.lemma_.lower() in qualifiers or t.lower_ in qualifiers:
+                return True
+        if head.head.lemma_.lower() in qualifiers:
+            return True
+        if head.dep_ == "dobj":  # "increased cooperation ... with the navies of X"
+            for p in head.head.children:
+                if p.dep_ == "prep" and p.lower_ in OBJECT_PREPS:
+                    if any(t.lemma_.lower() in qualifiers for t in p.subtree):
+                        return True
+        return False
+
+    def places(self, tok: Any) -> dict[str, float]:
+        """States named by "in X" on ``tok`` or one level below it ("met, that time in Athens")."""
+        out: dict[str, float] = {}
+        for c in tok.children:
+            preps = [c] if c.dep_ == "prep" else [g for g in c.children if g.dep_ == "prep"] if c.dep_ in (
+                "npadvmod", "advmod", "dobj", "pobj", "prep") else []
+            for p in preps:
+                if p.lower_ != "in":
+                    continue
+                for g in p.children:
+                    if g.dep_ == "pobj":
+                        m = self.at.get(g.i)
+                        if m is not None and m.kind in ("name", "alias", "capital") and \
+                                self.rules.actor_kind.get(m.actor) == "State":
+                            out[m.actor] = 0.85
+        return out
+
+    def locative_args(self, head: Any, args: _Args) -> None:
+        """"A and B met in Moscow", "a meeting between A and B in Moscow": A, B visited RUS."""
+        participants: dict[str, float] = {}
+        place: dict[str, float] = {}
+        if head.pos_ in ("VERB", "AUX"):
+            s, _ = self.subjects_of(head)
+            participants.update(s)
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    participants.update(self.pobj(c))
+            place.update(self.places(head))
+        else:
+            participants.update(self.between(head) or {})
+            for c in head.children:
+                if c.dep_ in ("poss", "compound", "amod"):
+                    participants.update(self.np(c, wide=False))
+                elif c.dep_ == "prep" and c.lower_ == "with":
+                    participants.update(self.pobj(c))
+            place.update(self.places(head))
+            verb, path = self.governing_verb(head)
+            if verb is not None and not place:
+                place.update(self.places(verb))
+            if verb is not None and not participants and verb.lemma_ in ("hold", "attend", "have", "host"):
+                participants.update(self.subjects_of(verb)[0])
+        kinds = self.rules.actor_kind
+        args.subjects.update({k: v for k, v in participants.items() if kinds.get(k) == "State" and k not in place})
+        args.objects.update(place)
+
+    def collective_args(self, noun: Any, args: _Args) -> None:
+        """"G7 is a group of seven countries, A, B and C": A, B, C memberOf G7."""
+        kinds = self.rules.actor_kind
+        if noun.dep_ == "attr":
+            org, _ = self.subjects_of(noun.head)
+        elif noun.dep_ == "appos":
+            org = self.np(noun.head, wide=False)
+        else:
+            return
+        org = {k: v for k, v in org.items() if kinds.get(k) == "Organization"}
+        if not org:
+            return
+        members: dict[str, float] = {}
+        for c in noun.children:
+            if c.dep_ == "appos":
+                members.update(self.np(c))
+            elif c.dep_ == "prep" and c.lower_ in ("of", "including"):
+                members.update(self.pobj(c))
+        args.subjects.update({k: v * 0.9 for k, v in members.items() if kinds.get(k) == "State"})
+        args.objects.update(org)
+
+    def between(self, noun: Any) -> dict[str, float] | None:
+        """Actors of "between X and Y" on the noun or on its "of" phrase ("memoranda of understanding between")."""
+        t = noun
+        for _ in range(3):
+            nxt = None
+            for p in t.children:
+                if p.dep_ == "prep" and p.lower_ == "between":
+                    found = self.pobj(p)
+                    return found if len(found) >= 2 else None
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    nxt = next((g for g in p.children if g.dep_ in ("pobj", "pcomp")), None)
+            if nxt is None:
+                return None
+            t = nxt
+        return None
+
+    def arg_of(self, tok: Any, verb: Any) -> Any:
+        """The child of ``verb`` whose subtree holds ``tok``."""
+        t = tok
+        while t.head.i != verb.i and t.head.i != t.i:
+            t = t.head
+        return t
 
     def agent_noun_args(self, noun: Any, args: _Args, possessor: dict[str, float], poss_pronoun: bool,
                         own_subj: dict[str, float], own_obj: dict[str, float]) -> None:
@@ -500,10 +759,10 @@ class _Sentence:
                 holder.update(s)
             elif top.dep_ == "appos":
                 holder.update(self.np(top.head, wide=False))
-            elif top is noun and noun.dep_ in ("nsubj", "nsubjpass"):
+            elif top.i == noun.i and noun.dep_ in ("nsubj", "nsubjpass"):
                 pass
         if not other:
-            verb = self.governing_verb(noun)
+            verb, _ = self.governing_verb(noun)
             if verb is not None:
                 s, _ = self.subjects_of(verb)
                 if s and not (set(s) & set(holder)):
@@ -527,15 +786,24 @@ class _Sentence:
                 break
         return t
 
-    def governing_verb(self, noun: Any) -> Any | None:
+    def governing_verb(self, noun: Any) -> tuple[Any | None, list[str]]:
+        """The verb above ``noun`` and the dependency labels and prepositions on the way."""
         t = noun
+        path: list[str] = []
         for _ in range(10):
-            if t.head is t:
-                return None
+            if t.head.i == t.i:
+                return None, path
+            path.append(t.dep_)
+            if t.dep_ == "prep":
+                path.append(t.lower_)
             t = t.head
             if t.pos_ in ("VERB", "AUX"):
-                return t
-        return None
+                return t, path
+        return None, path
+
+
+def _first_person(tok: Any) -> bool:
+    return tok.pos_ == "PRON" and tok.lower_ in FIRST_PERSON and tok.text not in ("US", "U.S.")
 
 
 def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, str, float]]:
@@ -562,7 +830,16 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                 head = span.root
                 if s.irrealis(head):
                     continue
-                args = s.arguments(head, cue, (tok.i, tok.i + n))
+                if cue.qualifiers is not None and not s.qualified(head, cue.qualifiers):
+                    continue
+                args = _Args()
+                if cue.collective:
+                    s.collective_args(head, args)
+                if cue.plain and not args.subjects:
+                    args = s.arguments(head, cue, (tok.i, tok.i + n))
+                if cue.locative and not (args.subjects and args.objects):
+                    args = _Args()
+                    s.locative_args(head, args)
                 yield from _pairs(args, cue, rules)
 
 
