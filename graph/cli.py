@@ -163,7 +163,9 @@ def export(fmt: str, output: Path | None, store_path: str, ontology_dir: Path) -
         write_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
     else:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @cli.command()
@@ -247,6 +249,288 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
     click.echo(f"{len(facts)} facts from {len(articles)} articles", err=True)
     if errors:
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- analysis
+
+def _date_option(value: str | None) -> str | None:
+    from .analysis import Period
+
+    if value:
+        try:
+            Period.between(value, None)
+        except AllianceGraphError as e:
+            raise click.BadParameter(str(e)) from None
+    return value
+
+
+def _relations_option(values: tuple[str, ...]) -> list[str] | None:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return names or None
+
+
+def projection_options(f: F) -> F:
+    """--relations, --since, --until, --min-sources: which claims the analysis sees."""
+    f = click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Keep only ties (pair and relation) supported by at least this many articles.")(f)
+    f = click.option("--until", metavar="DATE", callback=lambda c, p, v: _date_option(v),
+                     help="Only claims dated up to the end of DATE (YYYY, YYYY-MM or YYYY-MM-DD).")(f)
+    f = click.option("--since", metavar="DATE", callback=lambda c, p, v: _date_option(v),
+                     help="Only claims dated from the start of DATE; undated claims are left out.")(f)
+    f = click.option("--relations", "relations", metavar="NAMES", multiple=True,
+                     help="Only these relations (comma-separated or repeated), e.g. alliedWith,supports.")(f)
+    return f
+
+
+def _fmt_option(f: F) -> F:
+    return click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
+                        show_default=True)(f)
+
+
+@cli.command()
+@projection_options
+@click.option("--compare", "compare_periods", metavar="A:B",
+              help="Also show what changed from period A to period B.  Each is a year, month or day, or a range "
+                   "FROM..TO with either end open: 2019:2021 (claims dated in 2019 vs in 2021), "
+                   "..2020:2021.. (up to the end of 2020 vs from 2021 on), "
+                   "2019-01-01..2019-06-30:2021-01..2021-06.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Rows per list (0: all).")
+@_fmt_option
+@store_option
+@ontology_option
+def analyze(relations: tuple[str, ...], since: str | None, until: str | None, min_sources: int,
+            compare_periods: str | None, top: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """Central actors, blocs, structural balance, strongest pairs, change over time.
+
+    Degree, weighted PageRank and betweenness per actor; blocs by Louvain on
+    the positive ties (fixed seed); the share of balanced signed triads and
+    the pairs that frustrate balance most; the pairs with most support; with
+    --compare, the pairs and actors whose relations changed.
+
+    \b
+        alliances analyze --top 20
+        alliances analyze --relations alliedWith,supports --format markdown
+        alliances analyze --compare ..2020:2021.. --format json
+    """
+    from . import analysis
+    from .report import format_analysis
+
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources)
+        change = None
+        if compare_periods:
+            a, sep, b = compare_periods.partition(":")
+            if not sep or not a or not b:
+                raise click.BadParameter("expected A:B, e.g. 2019:2021", param_hint="--compare")
+            try:
+                pa, pb = analysis.parse_period(a), analysis.parse_period(b)
+            except AllianceGraphError as e:
+                raise click.BadParameter(str(e), param_hint="--compare") from None
+            if since or until:
+                raise click.UsageError("--compare sets its own periods; drop --since/--until")
+            change = analysis.compare(
+                analysis.project(store, relations=rels, period=pa, min_sources=min_sources),
+                analysis.project(store, relations=rels, period=pb, min_sources=min_sources),
+                label_a=pa.label, label_b=pb.label, top=top or None)
+    an = analysis.analyze(G, top=top or None, change=change)
+    click.echo(format_analysis(an, vocab, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("actor_a", metavar="A")
+@click.argument("actor_b", metavar="B")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many chains.")
+@projection_options
+@_fmt_option
+@store_option
+@ontology_option
+def path(actor_a: str, actor_b: str, limit: int, relations: tuple[str, ...], since: str | None, until: str | None,
+         min_sources: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """The shortest chains of relations between actors A and B.
+
+    A and B are ids (RUS) or names the ontology knows (Russia, Moscow).
+    Relations count in either direction; each step shows the best-supported
+    relation between its two actors and an evidence sentence.
+
+    \b
+        alliances path Cuba "United States"
+        alliances path CUB USA --relations alliedWith,supports --format json
+    """
+    from . import analysis
+    from .report import format_chains
+
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=_relations_option(relations), since=since, until=until,
+                             min_sources=min_sources)
+    a, b = analysis.resolve_actor(actor_a, vocab, G), analysis.resolve_actor(actor_b, vocab, G)
+    chains = analysis.shortest_chains(G, a, b, limit=limit)
+    click.echo(format_chains(chains, vocab, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("actor", metavar="A")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many steps out from A.")
+@projection_options
+@_fmt_option
+@store_option
+@ontology_option
+def ego(actor: str, depth: int, relations: tuple[str, ...], since: str | None, until: str | None,
+        min_sources: int, fmt: str, store_path: str, ontology_dir: Path) -> None:
+    """The neighbourhood of actor A: actors within --depth steps and the ties among them.
+
+    \b
+        alliances ego Russia --depth 2
+        alliances ego VEN --format json
+    """
+    from . import analysis
+    from .report import format_ego
+
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        G = analysis.project(store, relations=_relations_option(relations), since=since, until=until,
+                             min_sources=min_sources)
+    a = analysis.resolve_actor(actor, vocab, G)
+    click.echo(format_ego(analysis.ego_dict(analysis.ego(G, a, depth=depth)), vocab, fmt), nl=False)
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("query_text", metavar="[QUERY | NAME]", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+              help="Read the query from this file ('-' for stdin).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable), e.g. --param actor=RUS.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "xml", "turtle", "ntriples"]),
+              default="table", show_default=True,
+              help="SELECT: table, csv, tsv, json, jsonl, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: turtle, ntriples.")
+@click.option("--list", "list_names", is_flag=True, help="List the named queries with their parameters and exit.")
+@store_option
+@ontology_option
+def query(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, list_names: bool,
+          store_path: str, ontology_dir: Path) -> None:
+    """Run SPARQL over the store: QUERY text, --file F.rq, or a named query NAME.
+
+    Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdf:, rdfs:,
+    owl:, skos:, xsd: and wd: are predeclared.  The default graph is the
+    union of the data and the reference data (actors, memberships).  ASK
+    prints true or false and exits 0 or 1.
+
+    \b
+        alliances query --list
+        alliances query allies --param actor=RUS
+        alliances query between -p a=RUS -p b=VEN --format json
+        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+    """
+    from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
+
+    queries_dir = ontology_dir / "queries" if (ontology_dir / "queries").is_dir() else QUERIES_DIR
+    if list_names:
+        for q in list_queries(queries_dir):
+            args = " ".join(f"[{p.usage()}]" if not p.required else p.usage() for p in q.params)
+            click.echo(f"{q.name:<16}{args}")
+            click.echo(f"{'':<16}{q.summary}")
+            for p in q.params:
+                if p.doc:
+                    click.echo(f"{'':<18}{p.name}: {p.doc}")
+        return
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give either QUERY (SPARQL text or a named query) or --file F.rq")
+    if query_file is not None:
+        if str(query_file) == "-":
+            text = sys.stdin.read()
+            description, declared = parse_header(text, "<stdin>")
+            named = NamedQuery("stdin", text, description, declared, "<stdin>")
+        else:
+            named = load_query(query_file)
+    else:
+        assert query_text is not None
+        named = resolve_query(query_text, queries_dir)
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        result = run_query(store, named, _parse_params(params), vocab)
+        text = result.serialize(fmt)
+    click.echo(text, nl=False)
+    if result.kind == "ask" and not result.boolean:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port (0: any free port).")
+@click.option("--page", type=click.Path(dir_okay=False, path_type=Path), default=Path("exports/alliances.html"),
+              show_default=True, help="The interactive page served at / (as written by 'alliances build').")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Stop a query after this many seconds.")
+@click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
+@store_option
+def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_path: str) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
+
+    SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
+    Accept), the interactive page at /.  Updates are refused.  Stop with
+    Ctrl-C.
+
+    \b
+        alliances serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+    """
+    import signal
+
+    from .serve import Endpoint
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    log = None if quiet else (lambda msg: click.echo(msg, err=True))
+    with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log) as ep:
+        click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
+        try:
+            ep.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), .../ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="Target named graph (default: the server's default graph).")
+@click.option("--replace", is_flag=True, help="Empty the target graph first (the first chunk is sent by PUT).")
+@click.option("--chunk", type=click.IntRange(min=1), default=50_000, show_default=True, help="Triples per request.")
+@store_option
+@ontology_option
+def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_path: str, ontology_dir: Path) -> None:
+    """Upload the data graph to a SPARQL 1.1 Graph Store Protocol server.
+
+    Sends what 'alliances export' writes, as N-Triples in chunks by POST;
+    progress on stderr.
+
+    \b
+        oxigraph serve --location /data/alliances --bind 127.0.0.1:7878 &
+        alliances push --endpoint http://127.0.0.1:7878/store --graph https://example.org/alliances
+    """
+    from .remote import push as push_graph
+
+    vocab = _vocab(ontology_dir)
+
+    def progress(sent: int, total: int) -> None:
+        click.echo(f"pushed {sent:,}/{total:,} triples", err=True)
+
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
+    click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

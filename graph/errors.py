@@ -24,8 +24,8 @@ class InputError(AllianceGraphError):
 
     >>> str(InputError("seeds/x.txt", "file is empty"))
     'seeds/x.txt: file is empty'
-    >>> str(InputError("facts.yaml", "unknown relation 'likes'", line=4))
-    'facts.yaml:4: unknown relation \\'likes\\''
+    >>> print(InputError("facts.yaml", "unknown relation 'likes'", line=4))
+    facts.yaml:4: unknown relation 'likes'
     """
 
     def __init__(self, path: Path | str, problem: str, *, line: int | None = None) -> None:

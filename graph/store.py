@@ -130,7 +130,8 @@ class AllianceStore:
             return
         quads = [marker]
         for f in files:
-            quads.extend(ox.Quad(t.subject, t.predicate, t.object, ref) for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE))
+            parsed = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, ref) for t in parsed)
         self.ox.clear_graph(ref) if self.ox.contains_named_graph(ref) else None
         self.ox.extend(quads)
 

@@ -274,3 +274,13 @@ def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
             )
         )
     return Vocabulary(relations=relations, actors=dict(sorted(actors.items())), people=tuple(people), directory=directory)
+
+
+def relation_table_markdown(vocab: Vocabulary) -> str:
+    """The relation table of the README, made from the ontology."""
+    lines = ["| relation | direction | polarity | means |", "|---|---|---|---|"]
+    for rel in vocab.relations.values():
+        direction = "symmetric" if rel.symmetric else "directed"
+        polarity = {1: "+", 0: "0", -1: "−"}[rel.polarity]
+        lines.append(f"| `{rel.name}` | {direction} | {polarity} | {rel.comment} |")
+    return "\n".join(lines)

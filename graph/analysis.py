@@ -1,0 +1,924 @@
+"""Network analysis: the store's claims projected into networkx, and pure metrics over it.
+
+``project(store)`` reads the claims (never the derived edges) and returns an
+``nx.MultiDiGraph``: one node per actor, one edge per (actor pair, relation)
+keyed by the relation name.  A symmetric relation is stored once per
+unordered pair (``u < v``, ``directed=False``); the metrics decide what
+direction means.  Everything else here is a pure function of such a graph:
+
+- ``centrality``: degree, weighted PageRank and betweenness (distance = 1/support);
+- ``blocs``: Louvain communities of the positive ties (fixed seed) and modularity;
+- ``balance``: share of balanced signed triads and the ties that frustrate it;
+- ``strongest_dyads``, ``compare`` (change between two periods);
+- ``shortest_chains`` (``alliances path``) and ``ego`` (``alliances ego``).
+
+This module is the home of networkx (with ``render``); it never writes RDF.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from .errors import AllianceGraphError, UnknownActor
+from .store import AllianceStore
+from .vocab import Vocabulary
+
+__all__ = [
+    "Period",
+    "parse_period",
+    "project",
+    "project_claims",
+    "read_claims",
+    "ClaimRow",
+    "dyads",
+    "signed_dyads",
+    "centrality",
+    "ActorScore",
+    "blocs",
+    "Blocs",
+    "balance",
+    "Balance",
+    "strongest_dyads",
+    "Dyad",
+    "compare",
+    "Change",
+    "annotate",
+    "analyze",
+    "Analysis",
+    "resolve_actor",
+    "shortest_chains",
+    "Step",
+    "ego",
+    "ego_dict",
+    "BLOC_SEED",
+    "BETWEENNESS_EXACT_LIMIT",
+    "BETWEENNESS_SAMPLES",
+]
+
+BLOC_SEED = 42
+BETWEENNESS_EXACT_LIMIT = 1000  # actors; above this, betweenness samples sources (seeded)
+BETWEENNESS_SAMPLES = 256
+DIGITS = 4  # every float in the output is rounded to this many decimals
+
+
+# --------------------------------------------------------------------------- periods
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _first_day(value: str) -> str:
+    """The first day a (partial) ISO date covers.
+
+    >>> _first_day("2021"), _first_day("2021-06"), _first_day("2021-06-23")
+    ('2021-01-01', '2021-06-01', '2021-06-23')
+    """
+    return value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value[:10]
+
+
+def _last_day(value: str) -> str:
+    """The last day a (partial) ISO date covers.
+
+    >>> _last_day("2020"), _last_day("2020-02"), _last_day("2020-02-03")
+    ('2020-12-31', '2020-02-29', '2020-02-03')
+    """
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:7])
+        return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+    return value[:10]
+
+
+def _check_date(value: str) -> str:
+    value = value.strip()
+    if not _DATE.match(value):
+        raise AllianceGraphError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    month_ok = len(value) == 4 or 1 <= int(value[5:7]) <= 12
+    day_ok = len(value) < 10 or (month_ok and 1 <= int(value[8:10]) <= int(_last_day(value[:7])[8:]))
+    if not (month_ok and day_ok):
+        raise AllianceGraphError(f"{value!r} is not a valid date")
+    return value
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, either end open: claims whose date falls in it.
+
+    A partial date counts as its first day (a claim dated ``2021-06`` is on
+    2021-06-01); undated claims fall in no period.
+
+    >>> Period.between("2019", "2020").contains("2020-12-31")
+    True
+    >>> Period.between(since="2021-03").contains("2021")
+    False
+    """
+
+    start: str | None = None  # first day, inclusive
+    end: str | None = None  # last day, inclusive
+    label: str = "all dates"
+
+    @classmethod
+    def between(cls, since: str | None = None, until: str | None = None) -> Period:
+        start = _first_day(_check_date(since)) if since else None
+        end = _last_day(_check_date(until)) if until else None
+        if start and end and start > end:
+            raise AllianceGraphError(f"period starts ({since}) after it ends ({until})")
+        if since and until:
+            label = since if since == until else f"{since}..{until}"
+        elif since:
+            label = f"{since}.."
+        elif until:
+            label = f"..{until}"
+        else:
+            label = "all dates"
+        return cls(start, end, label)
+
+    @property
+    def open(self) -> bool:
+        return self.start is None and self.end is None
+
+    def contains(self, date: str | None) -> bool:
+        if self.open:
+            return True
+        if not date:
+            return False
+        day = _first_day(date)
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+def parse_period(text: str) -> Period:
+    """One side of ``--compare``: ``2019``, ``2019-06``, ``2019-06-30``, or a range with ``..``.
+
+    A single date means all the days it covers; either end of a range may be
+    left open (``..2020`` is everything up to the end of 2020).
+
+    >>> parse_period("2019")
+    Period(start='2019-01-01', end='2019-12-31', label='2019')
+    >>> parse_period("2021-03..")
+    Period(start='2021-03-01', end=None, label='2021-03..')
+    """
+    text = text.strip()
+    if ".." in text:
+        since, _, until = text.partition("..")
+        if not since and not until:
+            raise AllianceGraphError(f"period {text!r} has neither start nor end")
+        return Period.between(since or None, until or None)
+    return Period.between(text, text)
+
+
+# --------------------------------------------------------------------------- projection
+
+class ClaimRow(NamedTuple):
+    """One non-rejected claim as read from the store (dates and titles may be missing)."""
+
+    subject: str
+    relation: str
+    object: str
+    article: str
+    confidence: float
+    sentence: str
+    date: str | None
+    title: str | None
+    source: str | None
+
+
+_CLAIMS_QUERY = """
+SELECT ?s ?p ?o ?a ?conf ?ev ?date WHERE {
+  ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
+  %s
+  FILTER NOT EXISTS { ?c ag:rejected true }
+  OPTIONAL { ?c ag:confidence ?conf }
+  OPTIONAL { ?c ag:evidence ?ev }
+  OPTIONAL { ?c dcterms:date ?date }
+}"""
+
+_ARTICLES_QUERY = """
+SELECT ?a ?issued ?title ?source WHERE {
+  ?a a ag:Article .
+  OPTIONAL { ?a dcterms:issued ?issued }
+  OPTIONAL { ?a dcterms:title ?title }
+  OPTIONAL { ?a dcterms:source ?source }
+}"""
+
+
+def _value(term: Any) -> str | None:
+    return term.value if term is not None else None
+
+
+def read_claims(store: AllianceStore, relations: Sequence[str] | None = None) -> list[ClaimRow]:
+    """Every claim a curator has not rejected, with its article's title, date and source.
+
+    A claim without its own date takes its article's date.
+    """
+    vocab = store.vocab
+    values = ""
+    if relations is not None:
+        iris = " ".join(f"<{vocab.relation(r).iri}>" for r in relations)
+        values = f"VALUES ?p {{ {iris} }}"
+    articles: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for a, issued, title, source in store.query(_ARTICLES_QUERY):  # type: ignore[misc, union-attr]
+        articles.setdefault(a.value, (_value(issued), _value(title), _value(source)))
+    rel_by_iri = {str(r.iri): r.name for r in vocab.relations.values()}
+    prefix = str(vocab.actor_iri(""))
+    cut = len(prefix)
+    nothing = (None, None, None)
+    rows = []
+    for s, p, o, a, conf, ev, date in store.query(_CLAIMS_QUERY % values):  # type: ignore[misc, union-attr]
+        rel = rel_by_iri.get(p.value)
+        s, o = s.value, o.value
+        if rel is None or not s.startswith(prefix) or not o.startswith(prefix):
+            continue
+        a = a.value
+        issued, title, source = articles.get(a, nothing)
+        rows.append(ClaimRow(s[cut:], rel, o[cut:], a, float(conf.value) if conf is not None else 1.0,
+                             ev.value if ev is not None else "", date.value if date is not None else issued,
+                             title, source))
+    return rows
+
+
+def project(store: AllianceStore, *, relations: Iterable[str] | None = None, since: str | None = None,
+            until: str | None = None, min_sources: int = 1, period: Period | None = None) -> nx.MultiDiGraph:
+    """Project the store's claims into a ``MultiDiGraph`` (the graph analysis and pages share).
+
+    Nodes are actor ids with ``label`` and ``kind`` (``State``/``Organization``,
+    ``None`` for an actor the ontology does not know).  There is one edge per
+    (actor pair, relation), keyed by the relation name, with ``relation``,
+    ``polarity``, ``directed`` (``False`` for a symmetric relation, stored once
+    with ``u < v``), ``sources`` (distinct supporting articles), ``confidence``
+    (max), ``first``/``last`` (ISO dates or ``None``) and ``evidence`` (dicts of
+    sentence, article, title, date, source, confidence, sorted by date, article,
+    sentence).  Rejected claims are ignored.  ``relations`` keeps only those
+    relations; ``since``/``until`` (or ``period``) keep claims dated within
+    (a claim's date, else its article's; undated claims are dropped when a
+    period is set); ``min_sources`` drops edges with fewer supporting articles.
+    """
+    rels = sorted(set(relations)) if relations is not None else None
+    if period is None:
+        period = Period.between(since, until)
+    elif since or until:
+        raise AllianceGraphError("give either a period or since/until, not both")
+    if min_sources < 1:
+        raise AllianceGraphError(f"min_sources must be at least 1, not {min_sources}")
+    G = project_claims(read_claims(store, rels), store.vocab, period=period, min_sources=min_sources)
+    G.graph.update(relations=rels, period=period.label, since=period.start, until=period.end, min_sources=min_sources)
+    return G
+
+
+def _evidence_key(e: dict[str, Any]) -> tuple[bool, str, str, str]:
+    return (e["date"] is None, e["date"] or "", e["article"], e["sentence"])
+
+
+def project_claims(claims: Iterable[ClaimRow], vocab: Vocabulary, *, period: Period | None = None,
+                   min_sources: int = 1) -> nx.MultiDiGraph:
+    """The projection of ``project`` from claim rows already read (see there)."""
+    period = period or Period()
+    relations = {name: vocab.relation(name) for name in vocab.relations}
+    grouped: dict[tuple[str, str, str], list[ClaimRow]] = {}
+    for c in claims:
+        if not period.open and not period.contains(c.date):
+            continue
+        rel = relations.get(c.relation) or vocab.relation(c.relation)
+        u, v = c.subject, c.object
+        if rel.symmetric and v < u:
+            u, v = v, u
+        key = (u, v, c.relation)
+        if key in grouped:
+            grouped[key].append(c)
+        else:
+            grouped[key] = [c]
+    edges = []
+    for key in sorted(grouped):
+        rows = grouped[key]
+        rel = relations[key[2]]
+        if len(rows) == 1:  # most edges: one claim, nothing to aggregate
+            r = rows[0]
+            if min_sources > 1:
+                continue
+            conf = round(r.confidence, 3)
+            evidence = [{"sentence": r.sentence, "article": r.article, "title": r.title, "date": r.date,
+                         "source": r.source, "confidence": conf}]
+            n_sources, first, last = 1, r.date, r.date
+        else:
+            n_sources = len({r.article for r in rows})
+            if n_sources < min_sources:
+                continue
+            evidence = sorted(({"sentence": r.sentence, "article": r.article, "title": r.title, "date": r.date,
+                                "source": r.source, "confidence": round(r.confidence, 3)} for r in rows),
+                              key=_evidence_key)
+            conf = max(e["confidence"] for e in evidence)
+            dates = [r.date for r in rows if r.date]
+            first, last = (min(dates), max(dates)) if dates else (None, None)
+        edges.append((key, {"relation": key[2], "polarity": rel.polarity, "directed": not rel.symmetric,
+                            "sources": n_sources, "confidence": conf, "first": first, "last": last,
+                            "evidence": evidence}))
+    G = nx.MultiDiGraph()
+    for n in sorted({n for (u, v, _), _ in edges for n in (u, v)}):
+        actor = vocab.actors.get(n)
+        G.add_node(n, label=actor.label if actor else n, kind=actor.kind if actor else None)
+    add = G.add_edge
+    for (u, v, k), attrs in edges:
+        add(u, v, k, **attrs)
+    return G
+
+
+# --------------------------------------------------------------------------- views
+
+class _Pairs:
+    """The unordered actor pairs of G as arrays: built once, shared by the metrics.
+
+    ``i < j`` index ``nodes`` (sorted ids); ``weight`` sums the sources of all
+    relations of the pair, ``positive``/``negative`` those of each polarity;
+    ``sign`` is the sign of positive - negative; ``ties`` the G edge keys.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.nodes: list[str] = sorted(G.nodes)
+        self.index = {n: k for k, n in enumerate(self.nodes)}
+        acc: dict[tuple[int, int], list[Any]] = {}
+        arcs: dict[tuple[int, int], int] = {}
+        index = self.index
+        for u, nbrs in G.adj.items():
+            iu = index[u]
+            for v, keyed in nbrs.items():
+                iv = index[v]
+                pair = (iu, iv) if iu < iv else (iv, iu)
+                a = acc.get(pair)
+                if a is None:
+                    a = acc[pair] = [0, 0, 0, []]
+                for key, d in keyed.items():
+                    w, pol = d["sources"], d["polarity"]
+                    a[0] += w
+                    if pol > 0:
+                        a[1] += w
+                    elif pol < 0:
+                        a[2] += w
+                    a[3].append((u, v, key))
+                    arcs[(iu, iv)] = arcs.get((iu, iv), 0) + w
+                    if not d["directed"]:
+                        arcs[(iv, iu)] = arcs.get((iv, iu), 0) + w
+        self.pairs = sorted(acc)
+        vals = [acc[p] for p in self.pairs]
+        self.i = np.array([p[0] for p in self.pairs], dtype=np.int64)
+        self.j = np.array([p[1] for p in self.pairs], dtype=np.int64)
+        self.weight = np.array([a[0] for a in vals], dtype=np.float64)
+        self.positive = np.array([a[1] for a in vals], dtype=np.float64)
+        self.negative = np.array([a[2] for a in vals], dtype=np.float64)
+        self.sign = np.sign(self.positive - self.negative).astype(np.int64)
+        self.ties = [sorted(a[3]) for a in vals]
+        self.arcs = arcs  # (from, to) -> weight: directed view for PageRank
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    def degree(self) -> np.ndarray:
+        return np.bincount(np.concatenate([self.i, self.j]), minlength=self.n)
+
+    def matrix(self, values: np.ndarray, mask: np.ndarray | None = None) -> sparse.csr_array:
+        """Symmetric n x n matrix with ``values`` at the (masked) pairs."""
+        i, j, x = (self.i, self.j, values) if mask is None else (self.i[mask], self.j[mask], values[mask])
+        return sparse.csr_array((np.concatenate([x, x]), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                                shape=(self.n, self.n))
+
+    def graph(self) -> nx.Graph:
+        D = nx.Graph()
+        D.add_nodes_from(self.nodes)
+        nodes = self.nodes
+        D.add_edges_from(
+            (nodes[a], nodes[b], {"weight": int(w), "distance": 1.0 / w, "positive": int(p), "negative": int(m),
+                                  "sign": int(s), "ties": t})
+            for a, b, w, p, m, s, t in zip(self.i.tolist(), self.j.tolist(), self.weight.tolist(),
+                                          self.positive.tolist(), self.negative.tolist(), self.sign.tolist(),
+                                          self.ties, strict=True))
+        return D
+
+
+def dyads(G: nx.MultiDiGraph) -> nx.Graph:
+    """One undirected edge per actor pair that has any relation.
+
+    Attributes: ``weight`` (supporting articles summed over relations),
+    ``distance`` (1/weight, for betweenness), ``positive``/``negative``
+    (support of relations of that polarity), ``sign`` (+1, -1, or 0 when
+    they cancel or the ties are neutral) and ``ties`` (the ``(u, v, relation)``
+    keys of G).
+    """
+    return _Pairs(G).graph()
+
+
+def signed_dyads(G: nx.MultiDiGraph) -> nx.Graph:
+    """The dyads whose sign is +1 or -1 (the signed graph of structural balance)."""
+    D = dyads(G)
+    S = nx.Graph()
+    S.add_edges_from((u, v, d) for u, v, d in D.edges(data=True) if d["sign"] != 0)
+    return S
+
+
+def _pagerank(P: _Pairs, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> np.ndarray:
+    """Weighted PageRank over the directed arcs of P, the algorithm of ``nx.pagerank`` in scipy."""
+    n = P.n
+    if n == 0:
+        return np.zeros(0)
+    keys = list(P.arcs)
+    A = sparse.csr_array((np.array([P.arcs[k] for k in keys], dtype=np.float64),
+                          (np.array([k[0] for k in keys], dtype=np.int64), np.array([k[1] for k in keys], dtype=np.int64))),
+                         shape=(n, n))
+    out = A.sum(axis=1)
+    inv = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
+    A = sparse.dia_array((inv, 0), shape=(n, n)).tocsr() @ A
+    dangling = out == 0
+    p = np.full(n, 1.0 / n)
+    x = p.copy()
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ A + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise AllianceGraphError(f"PageRank did not converge in {max_iter} iterations")
+
+
+def _betweenness(P: _Pairs, sources: Sequence[int] | None = None) -> np.ndarray:
+    """Brandes' betweenness on the pairs with distance 1/weight, normalised as ``nx.betweenness_centrality``.
+
+    Shortest distances come from scipy's Dijkstra; path counts and
+    dependencies are accumulated along the shortest-path DAG.  With
+    ``sources``, only paths from those sources count (the k-sample estimate).
+    """
+    n = P.n
+    bc = np.zeros(n)
+    if n < 3 or len(P.pairs) == 0:
+        return bc
+    A = P.matrix(1.0 / P.weight)
+    src = np.concatenate([P.i, P.j])
+    dst = np.concatenate([P.j, P.i])
+    w = np.concatenate([1.0 / P.weight, 1.0 / P.weight])
+    chosen = np.arange(n) if sources is None else np.asarray(sorted(sources), dtype=np.int64)
+    for start in range(0, len(chosen), 256):
+        block = chosen[start : start + 256]
+        dist_block = csgraph.dijkstra(A, directed=False, indices=block)
+        for s, dist in zip(block.tolist(), dist_block, strict=True):
+            ds, dd = dist[src], dist[dst]
+            on = np.isfinite(ds) & (np.abs(ds + w - dd) <= 1e-9 * np.maximum(1.0, dd))
+            us, vs, du, dv = src[on], dst[on], ds[on], dd[on]
+            forward = np.argsort(du, kind="stable")
+            sigma = [0.0] * n
+            sigma[s] = 1.0
+            for u, v in zip(us[forward].tolist(), vs[forward].tolist(), strict=True):
+                sigma[v] += sigma[u]
+            backward = np.argsort(-dv, kind="stable")
+            delta = [0.0] * n
+            for u, v in zip(us[backward].tolist(), vs[backward].tolist(), strict=True):
+                delta[u] += sigma[u] / sigma[v] * (1.0 + delta[v])
+            delta[s] = 0.0
+            bc += delta
+    k = len(chosen)
+    if k == n:
+        return bc / ((n - 1) * (n - 2))
+    scale = np.full(n, 1.0 / (k * (n - 2)))
+    scale[chosen] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else 0.0
+    return bc * scale
+
+
+# --------------------------------------------------------------------------- metrics
+
+@dataclass(frozen=True)
+class ActorScore:
+    id: str
+    label: str
+    kind: str | None
+    degree: int  # distinct actors it has any relation with
+    ties: int  # (pair, relation) edges it takes part in
+    pagerank: float
+    betweenness: float
+
+
+def centrality(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED, exact_limit: int = BETWEENNESS_EXACT_LIMIT,
+               samples: int = BETWEENNESS_SAMPLES) -> tuple[list[ActorScore], str]:
+    """Degree, weighted PageRank and betweenness per actor, most central (PageRank) first.
+
+    PageRank measures the attention an actor receives: a directed relation
+    passes weight from subject to object (being supported, armed, visited or
+    opposed by others), a symmetric one both ways; weight = supporting
+    articles.
+    Betweenness runs on the dyads with distance 1/support, exact up to
+    ``exact_limit`` actors and estimated from ``samples`` seeded sources above.  Returns the scores and a
+    phrase naming the betweenness method.
+    """
+    return _centrality(G, _Pairs(G), seed=seed, exact_limit=exact_limit, samples=samples)
+
+
+def _centrality(G: nx.MultiDiGraph, P: _Pairs, *, seed: int, exact_limit: int, samples: int,
+                pagerank: np.ndarray | None = None) -> tuple[list[ActorScore], str]:
+    n = P.n
+    if n == 0:
+        return [], "exact"
+    pr = _pagerank(P) if pagerank is None else pagerank
+    if n > exact_limit and samples < n:
+        chosen = random.Random(seed).sample(range(n), samples)
+        bc = _betweenness(P, chosen)
+        method = f"approximate: {samples} sampled sources of {n} (seed {seed})"
+    else:
+        bc = _betweenness(P)
+        method = "exact"
+    degree = P.degree().tolist()
+    pr_r = np.round(pr, DIGITS).tolist()
+    bc_r = np.round(bc, DIGITS).tolist()
+    nodes = G.nodes
+    scores = [ActorScore(a, nodes[a]["label"], nodes[a]["kind"], degree[k], G.degree(a), pr_r[k], bc_r[k])
+              for k, a in enumerate(P.nodes)]
+    scores.sort(key=lambda s: (-s.pagerank, -s.betweenness, -s.degree, s.id))
+    return scores, method
+
+
+@dataclass(frozen=True)
+class Blocs:
+    members: list[list[str]]  # bloc i+1 = members[i]; largest first
+    modularity: float | None  # None when there are no positive ties
+
+    def of(self) -> dict[str, int]:
+        return {a: i for i, group in enumerate(self.members, start=1) for a in group}
+
+
+def blocs(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> Blocs:
+    """Louvain communities of the positive dyads (weight = net positive support).
+
+    Every actor gets a bloc; one without positive ties is a bloc of its own.
+    Blocs are numbered from 1, largest first (ties by first member id).
+    """
+    return _blocs(_Pairs(G), seed=seed)
+
+
+def _blocs(P: _Pairs, *, seed: int) -> Blocs:
+    B = nx.Graph()
+    B.add_nodes_from(P.nodes)
+    pos = P.sign > 0
+    net = (P.positive - P.negative)[pos].astype(np.int64).tolist()
+    nodes = P.nodes
+    B.add_weighted_edges_from((nodes[a], nodes[b], w) for a, b, w in zip(P.i[pos].tolist(), P.j[pos].tolist(), net,
+                                                                          strict=True))
+    if B.number_of_edges() == 0:
+        return Blocs([[a] for a in P.nodes], None)
+    communities = nx.community.louvain_communities(B, weight="weight", seed=seed)
+    members = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
+    modularity = nx.community.modularity(B, [set(c) for c in members], weight="weight")
+    return Blocs(members, round(modularity, DIGITS))
+
+
+@dataclass(frozen=True)
+class Frustration:
+    a: str
+    b: str
+    sign: int
+    unbalanced: int  # unbalanced triads through this dyad
+    balanced: int
+
+
+@dataclass(frozen=True)
+class Balance:
+    triads: int  # triangles of signed dyads
+    balanced: int
+    frustrating: list[Frustration]  # dyads in the most unbalanced triads, worst first
+
+    @property
+    def share(self) -> float | None:
+        return round(self.balanced / self.triads, DIGITS) if self.triads else None
+
+
+def balance(G: nx.MultiDiGraph, *, top: int | None = 10) -> Balance:
+    """Structural balance of the signed dyads.
+
+    A triad (three actors, all three pairs signed) is balanced when the
+    product of its signs is positive ("the friend of my friend is my friend",
+    "the enemy of my enemy is my friend").  The dyads that frustrate balance
+    most are those in the most unbalanced triads; flipping or dropping them
+    would help most.
+    """
+    return _balance(_Pairs(G), top=top)
+
+
+def _balance(P: _Pairs, *, top: int | None) -> Balance:
+    # With S the signed adjacency matrix and A = |S|, (A @ A)[u, v] counts the
+    # triads through the pair (u, v) and (S @ S)[u, v] sums the products of the
+    # other two signs; so a pair of sign s is in (t + s p) / 2 balanced triads.
+    signed = P.sign != 0
+    if not signed.any():
+        return Balance(0, 0, [])
+    i, j, sign = P.i[signed], P.j[signed], P.sign[signed]
+    S = P.matrix(P.sign.astype(np.float64), signed)
+    A = abs(S)
+    t = np.rint(np.asarray((A @ A)[i, j]).ravel()).astype(np.int64)
+    p = np.rint(np.asarray((S @ S)[i, j]).ravel()).astype(np.int64)
+    bal = (t + sign * p) // 2
+    unb = (t - sign * p) // 2
+    triads, balanced = int(t.sum()) // 3, int(bal.sum()) // 3
+    nodes = P.nodes
+    worst = [k for k in np.flatnonzero(unb > 0).tolist()]
+    worst.sort(key=lambda k: (-unb[k], bal[k], nodes[i[k]], nodes[j[k]]))
+    if top:
+        worst = worst[:top]
+    frustrating = [Frustration(nodes[i[k]], nodes[j[k]], int(sign[k]), int(unb[k]), int(bal[k])) for k in worst]
+    return Balance(triads, balanced, frustrating)
+
+
+@dataclass(frozen=True)
+class Dyad:
+    a: str
+    b: str
+    support: int  # supporting articles summed over its relations
+    sign: int
+    ties: list[str]  # "relation" (symmetric), "relation >" (a to b) or "< relation" (b to a)
+
+
+def _tie_text(a: str, u: str, v: str, name: str, directed: bool) -> str:
+    if not directed:
+        return name
+    return f"{name} >" if u == a else f"< {name}"
+
+
+def strongest_dyads(G: nx.MultiDiGraph, *, top: int | None = 10) -> list[Dyad]:
+    """Actor pairs with the most supporting articles, strongest first."""
+    return _strongest(G, _Pairs(G), top=top)
+
+
+def _strongest(G: nx.MultiDiGraph, P: _Pairs, *, top: int | None) -> list[Dyad]:
+    order = sorted(range(len(P.pairs)), key=lambda k: -P.weight[k])  # pairs are sorted by id already
+    if top:
+        order = order[:top]
+    out = []
+    for k in order:
+        a, b = P.nodes[P.i[k]], P.nodes[P.j[k]]
+        ties = [_tie_text(a, x, y, key, G.edges[x, y, key]["directed"]) for x, y, key in P.ties[k]]
+        out.append(Dyad(a, b, int(P.weight[k]), int(P.sign[k]), ties))
+    return out
+
+
+# --------------------------------------------------------------------------- change over time
+
+@dataclass(frozen=True)
+class DyadChange:
+    a: str
+    b: str
+    sign_a: int | None  # None: no tie in that period
+    sign_b: int | None
+    gained: list[str]
+    lost: list[str]
+
+
+@dataclass(frozen=True)
+class ActorChange:
+    id: str
+    label: str
+    degree_a: int
+    degree_b: int
+    pagerank_a: float
+    pagerank_b: float
+    gained: int  # ties (pair, relation) present in B only
+    lost: int  # ties present in A only
+
+
+@dataclass(frozen=True)
+class Change:
+    period_a: str
+    period_b: str
+    actors: list[ActorChange]
+    dyads: list[DyadChange]
+
+
+def compare(GA: nx.MultiDiGraph, GB: nx.MultiDiGraph, *, label_a: str = "A", label_b: str = "B",
+            top: int | None = 10) -> Change:
+    """What changed from period A (``GA``) to period B (``GB``).
+
+    Dyads: pairs whose set of relations differs, with the ties gained and
+    lost and the sign in each period; sign reversals come first, then the
+    pairs with the most changes.  Actors: those that gained or lost ties,
+    with degree and PageRank in both periods, most changed first.
+    """
+    ta = set(GA.edges(keys=True))
+    tb = set(GB.edges(keys=True))
+    pa, pb = _Pairs(GA), _Pairs(GB)
+    da, db = pa.graph(), pb.graph()
+
+    def directed(t: tuple[str, str, str]) -> bool:
+        G = GA if t in ta else GB
+        return bool(G.edges[t]["directed"])
+
+    by_pair: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for t in sorted(ta ^ tb):
+        u, v, k = t
+        a, b = min(u, v), max(u, v)
+        gained, lost = by_pair.setdefault((a, b), ([], []))
+        (gained if t in tb else lost).append(_tie_text(a, u, v, k, directed(t)))
+    changes = []
+    for (a, b), (gained, lost) in by_pair.items():
+        sa = da.edges[a, b]["sign"] if da.has_edge(a, b) else None
+        sb = db.edges[a, b]["sign"] if db.has_edge(a, b) else None
+        changes.append(DyadChange(a, b, sa, sb, gained, lost))
+    reversed_sign = {(c.a, c.b) for c in changes if c.sign_a is not None and c.sign_b is not None and c.sign_a * c.sign_b < 0}
+    changes.sort(key=lambda c: ((c.a, c.b) not in reversed_sign, -(len(c.gained) + len(c.lost)), c.a, c.b))
+
+    pra = dict(zip(pa.nodes, _pagerank(pa).tolist(), strict=True))
+    prb = dict(zip(pb.nodes, _pagerank(pb).tolist(), strict=True))
+    gained_by: dict[str, int] = defaultdict(int)
+    lost_by: dict[str, int] = defaultdict(int)
+    for u, v, _ in tb - ta:
+        gained_by[u] += 1
+        gained_by[v] += 1
+    for u, v, _ in ta - tb:
+        lost_by[u] += 1
+        lost_by[v] += 1
+    actors = []
+    for n in sorted(set(gained_by) | set(lost_by)):
+        label = (GB.nodes[n] if n in GB else GA.nodes[n])["label"]
+        actors.append(ActorChange(
+            n, label, da.degree(n) if n in da else 0, db.degree(n) if n in db else 0,
+            round(pra.get(n, 0.0), DIGITS), round(prb.get(n, 0.0), DIGITS), gained_by[n], lost_by[n]))
+    actors.sort(key=lambda x: (-(x.gained + x.lost), -abs(x.pagerank_b - x.pagerank_a), x.id))
+    if top:
+        changes, actors = changes[:top], actors[:top]
+    return Change(label_a, label_b, actors, changes)
+
+
+# --------------------------------------------------------------------------- the whole analysis
+
+def annotate(G: nx.MultiDiGraph, analysis: Analysis | None = None, *, seed: int = BLOC_SEED) -> None:
+    """Set node attributes ``bloc`` (int, from 1) and ``centrality`` (weighted PageRank) in place.
+
+    Pass the ``analyze(G)`` result to reuse its blocs and PageRank.
+    """
+    if analysis is None:
+        P = _Pairs(G)
+        of = _blocs(P, seed=seed).of()
+        pr = dict(zip(P.nodes, np.round(_pagerank(P), DIGITS).tolist(), strict=True))
+    else:
+        of = analysis.blocs.of()
+        pr = {s.id: s.pagerank for s in analysis.actor_scores}
+    for n in G.nodes:
+        G.nodes[n]["bloc"] = of[n]
+        G.nodes[n]["centrality"] = pr[n]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every result of ``alliances analyze``; ``as_dict()`` is its JSON form."""
+
+    filters: dict[str, Any]
+    actors: int
+    dyads: int
+    ties: int
+    actor_scores: list[ActorScore]
+    betweenness: str
+    blocs: Blocs
+    balance: Balance
+    strongest: list[Dyad]
+    change: Change | None = None
+    top: int | None = 10
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {
+            "filters": self.filters,
+            "actors": self.actors,
+            "dyads": self.dyads,
+            "ties": self.ties,
+            "central": [asdict(s) for s in (self.actor_scores[: self.top] if self.top else self.actor_scores)],
+            "betweenness": self.betweenness,
+            "blocs": {"modularity": self.blocs.modularity,
+                      "members": [{"bloc": i, "actors": m} for i, m in enumerate(self.blocs.members, start=1)]},
+            "balance": {"triads": self.balance.triads, "balanced": self.balance.balanced, "share": self.balance.share,
+                        "frustrating": [asdict(f) for f in self.balance.frustrating]},
+            "strongest": [asdict(x) for x in self.strongest],
+            "change": asdict(self.change) if self.change else None,
+        }
+        return d
+
+
+def analyze(G: nx.MultiDiGraph, *, top: int | None = 10, seed: int = BLOC_SEED, change: Change | None = None,
+            exact_limit: int = BETWEENNESS_EXACT_LIMIT, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
+    """Run every metric on ``G``; lists are cut to ``top`` (``None`` or 0: everything)."""
+    P = _Pairs(G)
+    scores, method = _centrality(G, P, seed=seed, exact_limit=exact_limit, samples=samples)
+    filters = {k: G.graph.get(k) for k in ("period", "relations", "min_sources")}
+    return Analysis(
+        filters=filters, actors=G.number_of_nodes(), dyads=len(P.pairs), ties=G.number_of_edges(),
+        actor_scores=scores, betweenness=method, blocs=_blocs(P, seed=seed), balance=_balance(P, top=top),
+        strongest=_strongest(G, P, top=top), change=change, top=top or None,
+    )
+
+
+# --------------------------------------------------------------------------- paths and neighbourhoods
+
+def resolve_actor(text: str, vocab: Vocabulary, G: nx.MultiDiGraph | None = None) -> str:
+    """An actor id from an id or any name the ontology gives it (case-insensitive).
+
+    Ids not in the ontology are accepted when they are nodes of ``G``.
+    """
+    t = " ".join(text.split())
+    folded = t.casefold()
+    for a in vocab.actors:
+        if a.casefold() == folded:
+            return a
+    if G is not None:
+        for n in G.nodes:
+            if str(n).casefold() == folded:
+                return str(n)
+    found = sorted({actor for name, actor, _ in vocab.names() if name.casefold() == folded})
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise AllianceGraphError(f"{text!r} may mean {', '.join(found)}; use the id")
+    raise UnknownActor(text)
+
+
+def _require(G: nx.MultiDiGraph, actor: str) -> None:
+    if actor not in G:
+        raise AllianceGraphError(f"{actor} has no relations in the selected claims")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain: ``subject relation object`` with its best evidence."""
+
+    source: str  # the actor the step leaves
+    target: str  # the actor it reaches
+    subject: str
+    relation: str
+    object: str
+    directed: bool
+    sources: int
+    sentence: str
+    article: str
+    title: str | None
+    date: str | None
+
+
+def _best_step(G: nx.MultiDiGraph, x: str, y: str) -> Step:
+    candidates = [(u, v, k, d) for u, v in ((x, y), (y, x)) if G.has_edge(u, v)
+                  for k, d in G[u][v].items()]
+    candidates.sort(key=lambda c: (c[2], c[0], c[1]))
+    candidates.sort(key=lambda c: (c[3]["sources"], c[3]["confidence"], c[3]["last"] or ""), reverse=True)
+    u, v, k, d = candidates[0]
+    ev = d["evidence"][0] if d["evidence"] else {"sentence": "", "article": "", "title": None, "date": None}
+    return Step(x, y, u, k, v, d["directed"], d["sources"], ev["sentence"], ev["article"], ev["title"], ev["date"])
+
+
+def shortest_chains(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> list[list[Step]]:
+    """The fewest-hop chains from ``a`` to ``b`` over any relation, in either direction.
+
+    Each step carries the best-supported relation between its two actors
+    (then the most confident, then the latest) and that relation's first
+    evidence sentence.  At most ``limit`` chains, in
+    order of their actor ids.
+    """
+    _require(G, a)
+    _require(G, b)
+    if a == b:
+        raise AllianceGraphError("the two actors are the same")
+    U = dyads(G)
+    if not nx.has_path(U, a, b):
+        raise AllianceGraphError(f"no chain of relations links {a} and {b}")
+    paths = sorted(itertools.islice(nx.all_shortest_paths(U, a, b), 10_000))[:limit]
+    return [[_best_step(G, x, y) for x, y in itertools.pairwise(p)] for p in paths]
+
+
+def ego(G: nx.MultiDiGraph, a: str, *, depth: int = 1) -> nx.MultiDiGraph:
+    """The actors within ``depth`` hops of ``a`` (either direction) and all ties among them.
+
+    Each node gets ``distance`` (hops from ``a``).
+    """
+    _require(G, a)
+    if depth < 1:
+        raise AllianceGraphError(f"depth must be at least 1, not {depth}")
+    dist = nx.single_source_shortest_path_length(dyads(G), a, cutoff=depth)
+    E = G.subgraph(sorted(dist)).copy()
+    for n in E.nodes:
+        E.nodes[n]["distance"] = dist[n]
+    E.graph.update(G.graph, center=a, depth=depth)
+    return E
+
+
+def ego_dict(E: nx.MultiDiGraph) -> dict[str, Any]:
+    """The JSON form of an ``ego`` graph: actors by distance, ties with their first evidence."""
+    D = dyads(E)
+    actors = [{"id": n, "label": d["label"], "kind": d["kind"], "distance": d["distance"], "degree": D.degree(n)}
+              for n, d in E.nodes(data=True)]
+    actors.sort(key=lambda x: (x["distance"], -x["degree"], x["id"]))
+    ties = []
+    for u, v, k, d in E.edges(keys=True, data=True):
+        ev = d["evidence"][0] if d["evidence"] else {}
+        ties.append({"subject": u, "relation": k, "object": v, "directed": d["directed"], "polarity": d["polarity"],
+                     "sources": d["sources"], "first": d["first"], "last": d["last"],
+                     "sentence": ev.get("sentence", ""), "article": ev.get("article", "")})
+    ties.sort(key=lambda t: (min(E.nodes[t["subject"]]["distance"], E.nodes[t["object"]]["distance"]),
+                             -t["sources"], t["subject"], t["object"], t["relation"]))
+    return {"center": E.graph.get("center"), "depth": E.graph.get("depth"), "actors": actors, "ties": ties}

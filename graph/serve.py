@@ -1,0 +1,325 @@
+"""``alliances serve``: a read-only SPARQL 1.1 Protocol endpoint over the store, plus the page.
+
+Two processes: the Oxigraph server (``oxigraph serve-read-only``, from the
+``oxigraph`` PyPI package) opened read-only on the store directory, with
+the union default graph and a query time limit, listening on a private
+port; and in front of it this small proxy, which
+
+- serves the interactive page (``exports/alliances.html`` by default) at ``/``;
+- takes SPARQL at ``/sparql`` (and ``/query``) by GET, form POST or
+  ``application/sparql-query`` POST, checks it with Oxigraph's parser (a
+  malformed query gets a 400 and one line saying what and where), declares
+  the project's prefixes, and passes it on with the client's ``Accept``
+  header (JSON, XML, CSV, TSV results; Turtle, N-Triples for graphs);
+- refuses updates (403) and every other method.
+
+Why not a pure pyoxigraph server: pyoxigraph cannot stop a running query,
+so a time limit would need a process per query; the Oxigraph server has one
+(``--timeout-s``) and answers in parallel.  The proxy adds 1–2 ms per query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .errors import QueryError, StoreError
+from .rdf import PREFIXES
+
+__all__ = ["DEFAULT_PORT", "DEFAULT_TIMEOUT", "MAX_QUERY_BYTES", "oxigraph_binary", "Endpoint", "check_query"]
+
+DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT = 30.0
+MAX_QUERY_BYTES = 1_000_000
+_PROLOGUE = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+_GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
+_GRACE = 1.0  # Oxigraph stops most queries itself at the limit; a restart is the fallback
+_CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+def oxigraph_binary() -> str:
+    """Path of the ``oxigraph`` server binary (next to this Python, else on PATH)."""
+    here = Path(sys.executable).parent / "oxigraph"
+    if here.is_file() and os.access(here, os.X_OK):
+        return str(here)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise StoreError("the Oxigraph server is not installed (pip install 'oxigraph>=0.5,<0.6')")
+    return found
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def check_query(text: str) -> None:
+    """Raise ``QueryError`` (what and where) when ``text`` is not a SPARQL query.
+
+    >>> check_query("SELECT * { ?s ?p ?o }")
+    >>> check_query("DROP ALL")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryError: query: SPARQL syntax error at line 1, column 9 near 'DROP ALL': expected ...
+    """
+    from .query import NamedQuery, _check_syntax
+
+    _check_syntax(NamedQuery("query", text))
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Endpoint:
+    """The Oxigraph server on a private port and the proxy in front of it.
+
+    ``with Endpoint(store_dir, port=0) as ep: ep.serve_forever()``; ``ep.url``
+    is the address clients use.
+    """
+
+    def __init__(self, location: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+                 page: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.location = Path(location)
+        if str(location) == "memory" or not self.location.is_dir():
+            raise StoreError(f"{location}: no store directory here (run 'alliances ingest' or 'build' first)")
+        self.host, self.port, self.page, self.timeout = host, port, page, timeout
+        self.log = log or (lambda _msg: None)
+        self.backend: subprocess.Popen[bytes] | None = None
+        self.backend_url = ""
+        self.httpd: ThreadingHTTPServer | None = None
+        self._lock = threading.Lock()
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-spawner")
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> Endpoint:
+        try:
+            self.httpd = ThreadingHTTPServer((self.host, self.port), _handler(self))
+        except OSError as e:
+            raise StoreError(f"cannot listen on {self.host}:{self.port}: {e.strerror or e}") from None
+        self.httpd.daemon_threads = True
+        try:
+            self._start_backend()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _start_backend(self) -> None:
+        bport = free_port()
+        cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.location), "--bind", f"127.0.0.1:{bport}",
+               "--union-default-graph", "--timeout-s", str(max(1, round(self.timeout)))]
+        backend = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        deadline = time.monotonic() + 15
+        while True:
+            if backend.poll() is not None:
+                err = backend.stderr.read().decode("utf-8", "replace") if backend.stderr else ""
+                _stop(backend)
+                raise StoreError(f"{self.location}: the Oxigraph server did not start: {' '.join(err.split())[:300]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", bport), timeout=0.2):
+                break
+            if time.monotonic() > deadline:
+                _stop(backend)
+                raise StoreError(f"{self.location}: the Oxigraph server did not answer within 15 s")
+            time.sleep(0.05)
+        self.backend, self.backend_url = backend, f"http://127.0.0.1:{bport}"
+
+    def restart_backend(self, url: str) -> None:
+        """Replace the Oxigraph server that runs ``url`` (a query overran the limit and must stop).
+
+        Oxigraph checks its own time limit in most operators but not all
+        (sorting, some joins): restarting is what surely stops a runaway query.
+        """
+        with self._lock:
+            if url != self.backend_url or self.backend is None:
+                return  # already replaced
+            old = self.backend
+            # Started from one long-lived thread: the child is told to die with the
+            # thread that started it (PR_SET_PDEATHSIG), and request threads are short-lived.
+            self._spawner.submit(self._start_backend).result()
+        _stop(old)
+
+    def serve_forever(self) -> None:
+        assert self.httpd is not None
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def close(self) -> None:
+        if self.httpd is not None:
+            self.httpd.server_close()
+            self.httpd = None
+        if self.backend is not None:
+            _stop(self.backend)
+            self.backend = None
+        self._spawner.shutdown(wait=True)
+
+    def __enter__(self) -> Endpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+    if proc.stderr:
+        proc.stderr.close()
+
+
+def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "alliance-graph"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            ep.log(f"{self.address_string()} {format % args}")
+
+        def _send(self, status: int, body: bytes | str, ctype: str = "text/plain; charset=utf-8",
+                  headers: dict[str, str] | None = None) -> None:
+            data = body.encode("utf-8") if isinstance(body, str) else body
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        def _path(self) -> tuple[str, dict[str, list[str]]]:
+            parts = urllib.parse.urlsplit(self.path)
+            return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+
+        def do_GET(self) -> None:
+            path, params = self._path()
+            if path in ("/", "/index.html"):
+                return self._page()
+            if path in ("/sparql", "/query"):
+                if "update" in params:
+                    return self._refuse()
+                if "query" not in params:
+                    return self._send(200, _HELP, "text/html; charset=utf-8")
+                return self._query(params["query"][0], params)
+            return self._send(404, f"not found: {path}; SPARQL is at /sparql, the page at /\n")
+
+        do_HEAD = do_GET
+
+        def do_POST(self) -> None:
+            path, params = self._path()
+            if path in ("/update", "/store"):
+                return self._refuse()
+            if path not in ("/sparql", "/query"):
+                return self._send(404, f"not found: {path}; SPARQL is at /sparql\n")
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_QUERY_BYTES:
+                return self._send(413, f"query too large ({length:,} bytes, limit {MAX_QUERY_BYTES:,})\n")
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/sparql-update":
+                return self._refuse()
+            if ctype == "application/sparql-query":
+                return self._query(body, params)
+            if ctype in ("application/x-www-form-urlencoded", ""):
+                form = urllib.parse.parse_qs(body, keep_blank_values=True)
+                if "update" in form:
+                    return self._refuse()
+                if "query" not in form:
+                    return self._send(400, "missing 'query' parameter\n")
+                for key in _GRAPH_PARAMS:
+                    params.setdefault(key, []).extend(form.get(key, []))
+                return self._query(form["query"][0], params)
+            return self._send(415, f"unsupported Content-Type {ctype!r}; send application/sparql-query "
+                                   "or a form with 'query'\n")
+
+        def _method_not_allowed(self) -> None:
+            self._send(405, "this endpoint is read-only: GET or POST SPARQL queries to /sparql\n",
+                       headers={"Allow": "GET, HEAD, POST"})
+
+        do_PUT = do_DELETE = do_PATCH = _method_not_allowed
+
+        def _refuse(self) -> None:
+            self._send(403, "this endpoint is read-only: SPARQL updates are refused\n")
+
+        def _page(self) -> None:
+            page = ep.page
+            if page is None or not page.is_file():
+                return self._send(404, f"no page at {page}; run 'alliances build' first. SPARQL is at /sparql\n")
+            self._send(200, page.read_bytes(), "text/html; charset=utf-8")
+
+        def _query(self, text: str, params: dict[str, list[str]]) -> None:
+            try:
+                check_query(text)
+            except QueryError as e:
+                return self._send(400, f"{e}\n")
+            graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])]
+            backend = ep.backend_url
+            url = f"{backend}/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
+            accept = self.headers.get("Accept") or "application/sparql-results+json"
+            req = urllib.request.Request(url, data=(_PROLOGUE + text).encode("utf-8"), method="POST", headers={
+                "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+            deadline = time.monotonic() + ep.timeout + _GRACE
+            too_slow = f"query stopped: it ran longer than the time limit ({ep.timeout:g} s)\n"
+            try:
+                with urllib.request.urlopen(req, timeout=ep.timeout + _GRACE) as resp:
+                    chunks = []
+                    while chunk := resp.read(1 << 16):
+                        chunks.append(chunk)
+                        if time.monotonic() > deadline:
+                            raise TimeoutError
+                    data = b"".join(chunks)
+                    if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
+                        return self._send(504, too_slow)
+                    return self._send(resp.status, data, resp.headers.get("Content-Type", "application/octet-stream"))
+            except urllib.error.HTTPError as e:
+                detail = " ".join(e.read().decode("utf-8", "replace").split())[:500]
+                return self._send(e.code, f"query failed: {detail or e.reason}\n")
+            except TimeoutError:
+                ep.log(f"query over the time limit; restarting the Oxigraph server: {' '.join(text.split())[:200]}")
+                ep.restart_backend(backend)
+                return self._send(504, too_slow)
+            except OSError as e:
+                return self._send(502, f"query failed: {e}\n")
+
+    return Handler
+
+
+_HELP = """<!doctype html><meta charset="utf-8"><title>alliance-graph SPARQL endpoint</title>
+<h1>alliance-graph SPARQL endpoint</h1>
+<p>Send SPARQL 1.1 queries here by GET (<code>?query=…</code>) or POST; results in JSON, XML, CSV or TSV
+by <code>Accept</code>. Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdfs:, owl:, xsd:, wd: are declared.
+This endpoint is read-only.</p>
+<form method="get"><textarea name="query" rows="8" cols="80">SELECT ?a ?b WHERE { ?a ag:alliedWith ?b } LIMIT 20</textarea>
+<br><button>Run</button></form>
+"""

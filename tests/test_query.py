@@ -1,0 +1,290 @@
+"""Named queries on a small graph with known answers; parameters; errors; the ``query`` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from ._sparql_data import article_id, build_store
+from click.testing import CliRunner
+from rdflib import Graph
+
+from graph.cli import cli
+from graph.errors import QueryError
+from graph.query import list_queries, resolve_query, run_query
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    s = build_store(tmp_path_factory.mktemp("q"))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("qdir")
+    build_store(tmp, tmp / "store").close()
+    return tmp
+
+
+def run(store_dir: Path, *args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["query", *args, "--store", str(store_dir / "store"),
+                                    "--ontology", str(store_dir / "ontology")], input=input)
+
+
+def rows(store, name: str, **params: str) -> list[tuple[str | None, ...]]:
+    result = run_query(store, resolve_query(name), params)
+    return [tuple(r.values()) for r in result.records()]
+
+
+NAMED_CASES = [
+    ("allies", {"actor": "RUS"}, ["ally", "sources"],
+     [("actor:VEN", "2"), ("actor:CUB", "1")]),
+    ("allies", {"actor": "RUS", "min": "2"}, ["ally", "sources"], [("actor:VEN", "2")]),
+    ("allies", {"actor": "CUB"}, ["ally", "name"], [("actor:RUS", "Russia")]),  # CUB–NIC was rejected
+    ("allies", {"actor": "NIC"}, ["ally"], []),
+    ("between", {"a": "VEN", "b": "RUS"}, ["subject", "relation", "object", "title"], [
+        ("actor:RUS", "ag:alliedWith", "actor:VEN", "Moscow and Caracas"),
+        ("actor:VEN", "ag:alliedWith", "actor:RUS", "Old friends"),
+        ("actor:RUS", "ag:creditorOf", "actor:VEN", "Moscow and Caracas"),
+        ("actor:RUS", "ag:suppliesArmsTo", "actor:VEN", "Moscow and Caracas"),
+    ]),
+    ("between", {"a": "USA", "b": "VEN"}, ["relation", "evidence"], [
+        ("ag:sanctions", "Washington imposed sanctions on Venezuela."),
+        ("ag:tradePartnerOf", "The United States still trades with Venezuela."),
+    ]),
+    ("creditors", {}, ["creditor", "debtor", "sources"], [("actor:CHN", "actor:VEN", "2"), ("actor:RUS", "actor:VEN", "1")]),
+    ("creditors", {"creditor": "RUS"}, ["creditor", "debtor"], [("actor:RUS", "actor:VEN")]),
+    ("creditors", {"debtor": "CHN"}, ["creditor"], []),
+    ("arms-suppliers", {}, ["supplier", "recipient"], [("actor:RUS", "actor:IRN"), ("actor:RUS", "actor:VEN")]),
+    ("arms-suppliers", {"recipient": "VEN"}, ["supplier", "evidence"], [("actor:RUS", "Moscow sold fighter jets to Caracas.")]),
+    ("sanctions", {}, ["sanctioner", "target"],
+     [("actor:FRA", "actor:IRN"), ("actor:USA", "actor:RUS"), ("actor:USA", "actor:VEN")]),
+    ("sanctions", {"sanctioner": "USA"}, ["target"], [("actor:RUS",), ("actor:VEN",)]),
+    ("members", {}, ["org", "member", "reference", "sources"], [
+        ("actor:NATO", "actor:DEU", "no", "1"),
+        ("actor:NATO", "actor:FRA", "yes", "0"),
+        ("actor:NATO", "actor:USA", "yes", "1"),
+    ]),
+    ("members", {"org": "RUS"}, ["member"], []),
+    ("few-sources", {"n": "3"}, ["subject", "relation", "object", "sources"], [
+        ("actor:FRA", "ag:agreementWith", "actor:IRN", "1"),
+        ("actor:CUB", "ag:alliedWith", "actor:RUS", "1"),
+        ("actor:RUS", "ag:creditorOf", "actor:VEN", "1"),
+        ("actor:DEU", "ag:memberOf", "actor:NATO", "1"),
+        ("actor:USA", "ag:memberOf", "actor:NATO", "1"),
+        ("actor:FRA", "ag:sanctions", "actor:IRN", "1"),
+        ("actor:USA", "ag:sanctions", "actor:RUS", "1"),
+        ("actor:USA", "ag:sanctions", "actor:VEN", "1"),
+        ("actor:RUS", "ag:suppliesArmsTo", "actor:IRN", "1"),
+        ("actor:RUS", "ag:suppliesArmsTo", "actor:VEN", "1"),
+        ("actor:USA", "ag:tradePartnerOf", "actor:VEN", "1"),
+        ("actor:RUS", "ag:alliedWith", "actor:VEN", "2"),  # two articles, written in both directions
+        ("actor:CHN", "ag:creditorOf", "actor:VEN", "2"),
+    ]),
+    ("few-sources", {"n": "1"}, ["subject"], []),
+    ("article", {"article": article_id("c.txt")}, ["subject", "relation", "object", "rejected"], [
+        ("actor:FRA", "ag:sanctions", "actor:IRN", "false"),
+        ("actor:FRA", "ag:agreementWith", "actor:IRN", "false"),
+        ("actor:RUS", "ag:suppliesArmsTo", "actor:IRN", "false"),
+        ("actor:USA", "ag:memberOf", "actor:NATO", "false"),
+        ("actor:CUB", "ag:alliedWith", "actor:NIC", "true"),
+    ]),
+    ("contradictions", {}, ["a", "b", "positive", "negative"], [
+        ("actor:FRA", "actor:IRN", "agreement with", "sanctions"),
+        ("actor:USA", "actor:VEN", "trade partner of", "sanctions"),
+    ]),
+    ("contradictions", {"actor": "VEN"}, ["a", "b"], [("actor:USA", "actor:VEN")]),
+]
+
+
+@pytest.mark.parametrize("name, params, columns, expected", NAMED_CASES, ids=[c[0] for c in NAMED_CASES])
+def test_named_query_answers(store, name, params, columns, expected):
+    result = run_query(store, resolve_query(name), params)
+    got = [tuple(r[c] for c in columns) for r in result.records()]
+    assert got == expected
+
+
+def test_every_named_query_is_tested_and_documented():
+    queries = list_queries()
+    assert {q.name for q in queries} == {c[0] for c in NAMED_CASES}
+    for q in queries:
+        assert q.summary and q.summary.endswith("."), q.name
+        assert all(p.doc for p in q.params), q.name
+
+
+def test_contradictions_follow_the_ontologys_polarity(store):
+    """The pairs found are exactly those with a +1 and a -1 relation between them."""
+    vocab = store.vocab
+    edges: dict[frozenset[str], set[int]] = {}
+    for row in store.query("SELECT ?s ?p ?o { ?s ?p ?o . ?p a ag:Relation }"):
+        rel = vocab.relations[row["p"].value.split("#")[1]]
+        pair = frozenset((vocab.actor_id(row["s"].value), vocab.actor_id(row["o"].value)))
+        edges.setdefault(pair, set()).add(rel.polarity)
+    expected = sorted(tuple(sorted(f"actor:{a}" for a in p)) for p, pol in edges.items() if {1, -1} <= pol)
+    assert rows(store, "contradictions") and [r[:2] for r in rows(store, "contradictions")] == expected
+
+
+@pytest.mark.parametrize("value", [
+    "RUS> } ; DROP ALL ; SELECT * { <x",
+    "RUS } UNION { ?a ?b ?c",
+    'RUS" . ?x ?y ?z #',
+    "actor:RUS\nFILTER(false)",
+])
+def test_hostile_actor_values_are_refused(store, value):
+    with pytest.raises(QueryError, match="parameter 'actor'"):
+        run_query(store, resolve_query("allies"), {"actor": value})
+
+
+@pytest.mark.parametrize("value", [
+    '" } } ; DROP ALL ; SELECT * { { "',
+    "x' . ?s ?p ?o } #",
+    "\\u0022 } UNION { ?s ?p ?o",
+    "Zürich\n\t\"quoted\" \\ back",
+])
+def test_a_hostile_string_is_bound_as_one_literal(store, value):
+    q = "SELECT ?x (COUNT(*) AS ?n) WHERE { ?s a ag:Article . BIND(?v AS ?x) } GROUP BY ?x"
+    result = run_query(store, q, {"v": value})
+    assert [(r["x"], r["n"]) for r in result.records()] == [(value, "3")]
+    assert store.stats()["articles"] == 3
+
+
+def test_numbers_and_prefixed_names_without_a_header(store):
+    assert [r["x"] for r in run_query(store, "SELECT ?x { BIND(?k + 1 AS ?x) }", {"k": "41"}).records()] == ["42"]
+    assert [r["x"] for r in run_query(store, "SELECT ?x { BIND(?k * 2 AS ?x) }", {"k": "0.25"}).records()] == ["0.5"]
+    found = run_query(store, "SELECT ?ally { ?who ag:alliedWith ?ally }", {"who": "actor:CUB"}).records()
+    assert [r["ally"] for r in found] == ["actor:RUS"]
+
+
+@pytest.mark.parametrize("name, params, problem", [
+    ("allies", {}, "missing parameter 'actor'"),
+    ("allies", {"actor": "XXX"}, "'XXX' is unknown actor"),
+    ("allies", {"actor": "RUS", "who": "VEN"}, "unknown parameter 'who'"),
+    ("allies", {"actor": "RUS", "min": "two"}, "'two' is not an integer"),
+    ("article", {"article": "not-an-id"}, "not an article id"),
+])
+def test_parameter_errors(store, name, params, problem):
+    with pytest.raises(QueryError) as e:
+        run_query(store, resolve_query(name), params)
+    assert problem in str(e.value) and "\n" not in str(e.value)
+
+
+def test_undeclared_parameter_must_be_a_variable_of_the_query(store):
+    with pytest.raises(QueryError, match=r"no variable \?x"):
+        run_query(store, "SELECT ?s { ?s a ag:Claim }", {"x": "1"})
+
+
+@pytest.mark.parametrize("text, where", [
+    ("SELECT ?s WHERE {\n  ?s ?p \n}", "line 3, column 2 near '}'"),
+    ("SELECT ?s WHERE { ?s nope:thing ?o }", "line 1, column"),
+    ("SELEKT * { ?s ?p ?o }", "line 1, column 1"),
+])
+def test_malformed_query_names_where(store, text, where):
+    with pytest.raises(QueryError) as e:
+        run_query(store, text)
+    msg = str(e.value)
+    assert msg.startswith("query: SPARQL syntax error at ") and where in msg and "\n" not in msg
+
+
+def test_unknown_name_lists_the_named_queries():
+    with pytest.raises(QueryError, match="allies"):
+        resolve_query("no-such-query")
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def test_cli_table(store_dir):
+    result = run(store_dir, "allies", "--param", "actor=RUS")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["ally", "name", "sources", "evidence"]
+    assert set(lines[1]) <= {"-", " "}
+    assert [line.split()[:3] for line in lines[2:]] == [["actor:VEN", "Venezuela", "2"], ["actor:CUB", "Cuba", "1"]]
+    assert result.stderr == ""
+
+
+def test_cli_json_is_sparql_results_json(store_dir):
+    result = run(store_dir, "sanctions", "-p", "target=VEN", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["sanctioner", "target", "sources", "evidence"]
+    [b] = data["results"]["bindings"]
+    assert b["sanctioner"] == {"type": "uri", "value": "https://w3id.org/alliance-graph/actor/USA"}
+    assert b["sources"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.mark.parametrize("fmt, sep", [("csv", ","), ("tsv", "\t")])
+def test_cli_csv_tsv(store_dir, fmt, sep):
+    result = run(store_dir, "creditors", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(result.stdout), delimiter=sep))
+    assert table[0] == (["creditor", "debtor", "sources", "evidence"] if fmt == "csv"
+                        else ["?creditor", "?debtor", "?sources", "?evidence"])
+    assert len(table) == 3
+
+
+def test_cli_jsonl(store_dir):
+    result = run(store_dir, "members", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["member"].rsplit("/", 1)[1], r["reference"], r["sources"]) for r in records] == [
+        ("DEU", "no", 1), ("FRA", "yes", 0), ("USA", "yes", 1)]
+
+
+@pytest.mark.parametrize("query, out, code", [
+    ("ASK { actor:RUS ag:alliedWith actor:VEN }", "true", 0),
+    ("ASK { actor:CUB ag:alliedWith actor:NIC }", "false", 1),  # rejected claim: no edge
+])
+def test_cli_ask_exit_status(store_dir, query, out, code):
+    result = run(store_dir, query)
+    assert (result.stdout.strip(), result.exit_code) == (out, code)
+
+
+def test_cli_construct_prints_turtle(store_dir):
+    result = run(store_dir, "CONSTRUCT { ?a ag:alliedWith ?b } WHERE { ?a ag:alliedWith ?b }")
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(data=result.stdout, format="turtle")
+    assert len(g) == 4  # RUS–VEN and RUS–CUB, both directions
+    assert "@prefix actor:" in result.stdout
+
+
+def test_cli_file_and_stdin(store_dir, tmp_path):
+    f = tmp_path / "q.rq"
+    f.write_text("# Who is allied with whom.\n# @param a: actor  One side.\nSELECT ?b { ?a ag:alliedWith ?b }\n")
+    result = run(store_dir, "--file", str(f), "-p", "a=CUB", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["b", "https://w3id.org/alliance-graph/actor/RUS"]
+    result = run(store_dir, "--file", "-", "--format", "csv", input="SELECT ?x { BIND(1 AS ?x) }")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["x", "1"]
+
+
+def test_cli_list(store_dir):
+    result = run(store_dir, "--list")
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.stdout.splitlines() if line and not line[0].isspace()]
+    assert names == [q.name for q in list_queries()]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["SELECT ?s WHERE {\n ?s ?p\n}"], "Error: query: SPARQL syntax error at line 3, column 2 near '}': expected"),
+    (["allies"], "Error: "),
+    (["allies", "-p", "actor=RUS", "--format", "turtle"], "SELECT results print as"),
+    (["nope"], "no named query 'nope'"),
+])
+def test_cli_errors_are_one_line(store_dir, args, message):
+    result = run(store_dir, *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+
+
+def test_cli_bad_param_syntax_is_a_usage_error(store_dir):
+    result = run(store_dir, "allies", "--param", "actor")
+    assert result.exit_code == 2
