@@ -485,7 +485,7 @@ class _Sentence:
                 return True
             if dep == "pobj" and head.head.lemma_ in IRREALIS_OBJ and head.lower_ in ("for", "on", "of", "to"):
                 return True  # "called for sanctions", "voted on a ban"
-            if dep in ("conj", "parataxis", "advcl", "relcl") and t.pos_ in ("VERB", "AUX"):
+            if dep in ("conj", "parataxis", "advcl", "relcl", "acl") and t.pos_ in ("VERB", "AUX"):
                 break  # another clause: its negation is its own
             if dep == "ccomp" and head.lemma_ in REPORTING:
                 break
@@ -596,7 +596,9 @@ class _Sentence:
             elif not args.subjects:
                 args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
             if not args.objects and not under:
-                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb).items()})
+                own = self.arg_of(noun, verb)
+                skip = own if own.i == self.top_np(noun).i else None  # the cue heads that argument: not an object
+                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb, skip=skip).items()})
                 for k, v in vpassive.items():
                     args.objects.setdefault(k, v * 0.85)
         if not args.objects:
