@@ -685,7 +685,7 @@ class _Sentence:
                 elif c.dep_ == "prep" and c.lower_ == "with":
                     participants.update(self.pobj(c))
             place.update(self.places(head))
-            verb, path = self.governing_verb(head)
+            verb, _ = self.governing_verb(head)
             if verb is not None and not place:
                 place.update(self.places(verb))
             if verb is not None and not participants and verb.lemma_ in ("hold", "attend", "have", "host"):
