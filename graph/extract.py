@@ -461,8 +461,13 @@ class _Sentence:
 
     # --- negation and hedges ------------------------------------------------
 
-    def irrealis(self, cue: Any) -> bool:
-        """True when the sentence denies, questions or only hypothesises the cue."""
+    def irrealis(self, cue: Any, agent: bool = False) -> bool:
+        """True when the sentence denies, questions or only hypothesises the cue.
+
+        An agent noun ("allies such as Poland") names a standing relation: a
+        wish or request about what the allies should do does not undo it.
+        """
+        state_noun = agent and cue.dep_ in ("nsubj", "dobj", "pobj", "appos", "conj")
         if self.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
             return True
         t = cue
@@ -474,16 +479,20 @@ class _Sentence:
                     return True
                 if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS:
                     return True
+                if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in CONDITIONAL_MARKS for g in c.children):
+                    return True  # the main clause of "if ..., X will ..." is hypothetical
                 if c.dep_ in ("amod", "advmod", "compound", "acomp") and c.lower_ in HEDGES:
                     return True
             head, dep = t.head, t.dep_
             if head.i == t.i:
                 break
-            if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i:
+            if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i \
+                    and not state_noun:
                 return True
-            if dep in ("dobj", "nsubjpass") and head.lemma_ in IRREALIS_OBJ and head.i != cue.i:
+            if dep in ("dobj", "nsubjpass") and head.lemma_ in IRREALIS_OBJ and head.i != cue.i and not state_noun:
                 return True
-            if dep == "pobj" and head.head.lemma_ in IRREALIS_OBJ and head.lower_ in ("for", "on", "of", "to"):
+            if dep == "pobj" and head.head.lemma_ in IRREALIS_OBJ and head.lower_ in ("for", "on", "of", "to") \
+                    and not state_noun:
                 return True  # "called for sanctions", "voted on a ban"
             if dep in ("conj", "parataxis", "advcl", "relcl", "acl") and t.pos_ in ("VERB", "AUX"):
                 break  # another clause: its negation is its own
@@ -830,7 +839,7 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                     used.add((cue.relation, t.i))
                 span = sent.doc[tok.i : tok.i + n]
                 head = span.root
-                if s.irrealis(head):
+                if s.irrealis(head, cue.agent):
                     continue
                 if cue.qualifiers is not None and not s.qualified(head, cue.qualifiers):
                     continue
