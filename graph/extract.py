@@ -285,8 +285,10 @@ class _Sentence:
         m = self.at.get(tok.i)
         if m is not None:
             conf = 1.0 if m.kind in ("name", "alias") else 0.9 if m.kind in ("person", "capital", "metonym") else 0.85
-            if m.kind == "demonym" and tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in NON_STATE_HEADS:
-                pass
+            nxt = tok.nbor(1).lower_ if tok.i + 1 < self.hi else ""
+            if m.kind == "demonym" and (nxt in NON_STATE_HEADS or (
+                    tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in NON_STATE_HEADS)):
+                pass  # "Iranian airline", "Russian opposition leader": not the state acting
             else:
                 out[m.actor] = max(out.get(m.actor, 0), conf * (0.95 ** depth))
         for c in tok.children:
@@ -294,7 +296,7 @@ class _Sentence:
             if dep in NP_DEPS:
                 if dep == "appos" and c.lower_ in ("one", "some"):
                     continue
-                self._np(c, out, preps, depth + 1)
+                self._np(c, out, preps, depth + (0 if dep in ("conj", "compound", "flat", "appos") else 1))
             elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
                 for g in c.children:
                     if g.dep_ in ("pobj", "prep", "pcomp"):
@@ -386,8 +388,17 @@ class _Sentence:
         return {}
 
     def pronoun_referent(self, pron: Any) -> dict[str, float]:
-        """A possessive "its/his/their": the closest preceding subject or possessor in the sentence."""
+        """A possessive "its/his/their": the closest preceding subject or possessor in the sentence.
+
+        In a predicate noun ("Y is its ally") the pronoun is not the clause's own subject.
+        """
+        own_subject: set[int] = set()
+        top = self.top_np(pron.head)
+        if top.dep_ in ("attr", "oprd"):
+            own_subject = {t.i for c in top.head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
         for i in range(pron.i - 1, self.lo - 1, -1):
+            if i in own_subject:
+                continue
             m = self.at.get(i)
             if m is None:
                 continue
@@ -522,6 +533,10 @@ class _Sentence:
         subj, passive = self.subjects_of(verb)
         args.subjects.update(subj)
         args.objects.update(self.objects_of_verb(verb))
+        if not args.objects and not passive:  # "threatened to strike Iran"
+            for c in verb.children:
+                if c.dep_ == "xcomp":
+                    args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(c).items()})
         for k, v in passive.items():
             args.objects.setdefault(k, v)
         if verb.dep_ == "amod":  # "Iranian-backed militia"
@@ -607,7 +622,8 @@ class _Sentence:
             if not args.objects and not under:
                 own = self.arg_of(noun, verb)
                 skip = own if own.i == self.top_np(noun).i else None  # the cue heads that argument: not an object
-                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb, skip=skip).items()})
+                args.objects.update({k: v * 0.85 for k, v in self.objects_of_verb(verb, skip=skip).items()
+                                     if k not in args.subjects})
                 for k, v in vpassive.items():
                     args.objects.setdefault(k, v * 0.85)
         if not args.objects:
