@@ -62,6 +62,11 @@ HEDGES = frozenset({
     "proposed", "possible", "potential", "planned", "prospective", "future", "alleged", "allegedly", "hypothetical",
     "rumoured", "rumored", "draft", "failed", "former", "would-be", "supposed", "purported", "unsigned", "reportedly",
 })
+# nouns whose "of" phrase is not (yet) real: "the possibility of an alliance"
+UNREAL_NOUNS = frozenset({
+    "possibility", "prospect", "idea", "plan", "proposal", "creation", "establishment", "formation", "hope",
+    "threat", "risk", "chance", "likelihood", "rumour", "rumor", "suggestion", "talk", "negotiation", "option",
+})
 CONDITIONAL_MARKS = frozenset({"if", "whether", "unless", "lest"})
 REPORTING = frozenset({
     "say", "tell", "add", "state", "respond", "reply", "tweet", "write", "declare", "announce", "insist", "stress",
@@ -260,9 +265,11 @@ class _Args:
 class _Sentence:
     """Rules over one parsed sentence; mentions are keyed by token index."""
 
-    def __init__(self, sent: Any, mentions: list[_Mention], rules: _Rules) -> None:
+    def __init__(self, sent: Any, mentions: list[_Mention], rules: _Rules,
+                 pairs: dict[int, dict[str, float]] | None = None) -> None:
         self.sent = sent
         self.rules = rules
+        self.pairs = pairs or {}  # "the two countries": token index -> the two states it stands for
         self.at: dict[int, _Mention] = {}
         for m in mentions:
             for i in range(m.start, m.end):
@@ -282,6 +289,9 @@ class _Sentence:
     def _np(self, tok: Any, out: dict[str, float], preps: frozenset[str], depth: int) -> None:
         if depth > 12 or not (self.lo <= tok.i < self.hi):
             return
+        if tok.i in self.pairs:
+            for k, v in self.pairs[tok.i].items():
+                out[k] = max(out.get(k, 0), v)
         m = self.at.get(tok.i)
         if m is not None:
             conf = 1.0 if m.kind in ("name", "alias") else 0.9 if m.kind in ("person", "capital", "metonym") else 0.85
@@ -479,6 +489,7 @@ class _Sentence:
         wish or request about what the allies should do does not undo it.
         """
         state_noun = agent and cue.dep_ in ("nsubj", "dobj", "pobj", "appos", "conj")
+        embedded = False  # in an "of" phrase of another noun: a presupposed state, not the clause's event
         if self.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
             return True
         t = cue
@@ -497,13 +508,18 @@ class _Sentence:
             head, dep = t.head, t.dep_
             if head.i == t.i:
                 break
+            if dep == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and t.pos_ in ("NOUN", "PROPN"):
+                if head.head.lemma_ in UNREAL_NOUNS:
+                    return True  # "the possibility of an alliance", "talks on the creation of a trade zone"
+                embedded = True
+            hedgeable = not state_noun and not embedded
             if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i \
-                    and not state_noun:
+                    and hedgeable:
                 return True
-            if dep in ("dobj", "nsubjpass") and head.lemma_ in IRREALIS_OBJ and head.i != cue.i and not state_noun:
+            if dep in ("dobj", "nsubjpass") and head.lemma_ in IRREALIS_OBJ and head.i != cue.i and hedgeable:
                 return True
             if dep == "pobj" and head.head.lemma_ in IRREALIS_OBJ and head.lower_ in ("for", "on", "of", "to") \
-                    and not state_noun:
+                    and hedgeable:
                 return True  # "called for sanctions", "voted on a ban"
             if dep in ("conj", "parataxis", "advcl", "relcl", "acl") and t.pos_ in ("VERB", "AUX"):
                 break  # another clause: its negation is its own
@@ -913,6 +929,28 @@ def _mentions(doc: Any, rules: _Rules) -> list[_Mention]:
     return out
 
 
+_TWO = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|sides|neighbou?rs)\b", re.I)
+
+
+def _two_countries(sent: Any, block_start: int, history: list[tuple[int, str]]) -> dict[int, dict[str, float]]:
+    """"the two countries" / "both nations": the last two states named before the phrase."""
+    out: dict[int, dict[str, float]] = {}
+    for m in _TWO.finditer(sent.text):
+        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end())
+        if span is None:
+            continue
+        at = block_start + sent.start_char + m.start()
+        recent: list[str] = []
+        for offset, actor in reversed(history):
+            if offset < at and actor not in recent:
+                recent.append(actor)
+                if len(recent) == 2:
+                    break
+        if len(recent) == 2:
+            out[span.root.i] = {a: 0.6 for a in recent}
+    return out
+
+
 def extract(article: Article, vocab: Vocabulary) -> list[Fact]:
     """Facts stated by ``article``; a pure function of its inputs.
 
@@ -927,24 +965,29 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
     rules = _rules(vocab)
     nlp = _pipeline()
     articles = list(articles)
-    jobs: list[tuple[int, int, Any, list[_Mention]]] = []  # article index, block offset, doc, mentions
+    # article index, block offset, doc, mentions, the states mentioned so far in the article (offset, id)
+    jobs: list[tuple[int, int, Any, list[_Mention], list[tuple[int, str]]]] = []
     for n, article in enumerate(articles):
+        history: list[tuple[int, str]] = []
         for start, block in _blocks(article.text):
             doc = nlp.make_doc(block)
             mentions = _mentions(doc, rules)
-            if len({m.actor for m in mentions}) >= 2:
-                jobs.append((n, start, doc, mentions))
+            history.extend((start + doc[m.start].idx, m.actor) for m in mentions
+                           if rules.actor_kind.get(m.actor) == "State")
+            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)):
+                jobs.append((n, start, doc, mentions, history))
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
-    docs = nlp.pipe((doc for _, _, doc, _ in jobs), batch_size=batch_size)
-    for (n, start, _, mentions), doc in zip(jobs, docs, strict=True):
+    docs = nlp.pipe((job[2] for job in jobs), batch_size=batch_size)
+    for (n, start, _, mentions, history), doc in zip(jobs, docs, strict=True):
         article = articles[n]
         for sent in doc.sents:
             if len(sent) > MAX_SENT_TOKENS:
                 continue
             ms = [m for m in mentions if sent.start <= m.start < sent.end]
-            if len({m.actor for m in ms}) < 2:
+            pairs = _two_countries(sent, start, history)
+            if len({m.actor for m in ms} | {k for p in pairs.values() for k in p}) < 2:
                 continue
-            s = _Sentence(sent, ms, rules)
+            s = _Sentence(sent, ms, rules, pairs)
             for subj, rel, obj, conf in _facts_in_sentence(s, rules):
                 key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
                 key = (key[0], key[1], key[2])
