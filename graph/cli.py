@@ -451,19 +451,21 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         alliances query --list
         alliances query allies --param actor=RUS
         alliances query between -p a=RUS -p b=VEN --format json
-        alliances query 'SELECT ?s ?o { ?s ag:sanctions ?o }' --format csv
+        alliances query 'SELECT ?c ?e { ?c a ag:Claim ; ag:evidence ?e }' --format csv
     """
     from .query import QUERIES_DIR, NamedQuery, list_queries, load_query, parse_header, resolve_query, run_query
 
     queries_dir = ontology_dir / "queries" if (ontology_dir / "queries").is_dir() else QUERIES_DIR
     if list_names:
-        for q in list_queries(queries_dir):
+        queries = list_queries(queries_dir)
+        width = max((len(q.name) for q in queries), default=0) + 2
+        for q in queries:
             args = " ".join(f"[{p.usage()}]" if not p.required else p.usage() for p in q.params)
-            click.echo(f"{q.name:<16}{args}")
-            click.echo(f"{'':<16}{q.summary}")
+            click.echo(f"{q.name:<{width}}{args}".rstrip())
+            click.echo(f"{'':<{width}}{q.summary}")
             for p in q.params:
                 if p.doc:
-                    click.echo(f"{'':<18}{p.name}: {p.doc}")
+                    click.echo(f"{'':<{width + 2}}{p.name}: {p.doc}")
         return
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give either QUERY (SPARQL text or a named query) or --file F.rq")
@@ -504,7 +506,7 @@ def serve(host: str, port: int, page: Path, timeout: float, quiet: bool, store_p
 
     \b
         alliances serve --port 7878
-        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ag:sanctions ?o }' localhost:7878/sparql
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?c a ag:Claim }' localhost:7878/sparql
     """
     import signal
 
@@ -551,6 +553,88 @@ def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
         n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
     click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the page to this file (atomically) instead of stdout.")
+@click.option("--focus", metavar="ACTOR", help="Draw only this actor (code or name) and its neighbours.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --focus: how many links away from the actor to go.")
+@projection_options
+@click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Draw at most N actors, the most central (0: all).")
+@click.option("--title", default="Alliance graph", show_default=True, help="Heading and title of the page.")
+@store_option
+@ontology_option
+def render(output: Path | None, focus: str | None, depth: int, relations: tuple[str, ...], since: str | None,
+           until: str | None, min_sources: int, max_nodes: int, title: str, store_path: str, ontology_dir: Path) -> None:
+    """Write the interactive network page: one HTML file that works offline.
+
+    Click an actor or a link to read the sentences, articles and sources
+    behind it; tick relations on and off; search for an actor.
+
+    \b
+        alliances render -o alliances.html
+        alliances render --focus RUS --depth 2 --relations alliedWith,supports -o russia.html
+        alliances render --since 2020 --min-sources 2 > recent.html
+    """
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    unknown = [n for n in rels or () if n not in vocab.relations]
+    if unknown:
+        raise click.BadParameter(f"unknown relation {unknown[0]!r}; choose from {', '.join(vocab.relations)}",
+                                 param_hint="'--relations'")
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        page = pipeline.render_page(store, title=title, focus=focus, depth=depth, relations=rels, since=since,
+                                    until=until, min_sources=min_sources, max_nodes=max_nodes)
+    if output:
+        write_atomic(output, page)
+        click.echo(f"wrote {output} ({len(page.encode('utf-8')) // 1024:,} KB)", err=True)
+    else:
+        click.echo(page, nl=False)
+
+
+
+@cli.command("ingest-dataset")
+@click.argument("dataset", type=click.Choice(["cow", "atop"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset-version", metavar="VERSION",
+              help="Version to record (default: the file's version column, else COW 4.1 / ATOP 5.1).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any row was malformed or could not be mapped.")
+@store_option
+@ontology_option
+def ingest_dataset(dataset: str, path: Path, dataset_version: str | None, strict: bool, store_path: str,
+                   ontology_dir: Path) -> None:
+    """Load a formal alliance dataset file you downloaded (COW or ATOP) as dated treaty claims.
+
+    COW: alliance_v4.1_by_dyad.csv (or a dyad-yearly file); ATOP: a
+    dyad-year file (atop5_1ddyr.csv, atop5_1dy.csv) or the member file
+    (atop5_1m.csv).  State codes are mapped to ISO actors with
+    ontology/cow-crosswalk.ttl; consecutive years become one claim with a
+    start and an end date.  Loading the same dataset and version again
+    replaces what was loaded before.  Malformed rows are reported with file
+    and line, unmapped codes with their count; the rest is loaded.
+
+    \b
+        alliances ingest-dataset cow alliance_v4.1_by_dyad.csv
+        alliances ingest-dataset atop atop5_1ddyr.csv --store .alliance-graph
+    """
+    from .datasets import DATASETS, load_crosswalk
+
+    vocab = _vocab(ontology_dir)
+    with open_store(store_path, vocab) as store:
+        claims, report = pipeline.ingest_dataset(path, dataset, store, vocab, version=dataset_version)
+    for e in report.errors:
+        click.echo(f"skipped {e}", err=True)
+    for line in report.unmapped_lines(load_crosswalk(ontology_dir)):
+        click.echo(f"unmapped {line}", err=True)
+    info = DATASETS[dataset]
+    left_out = len(report.errors) + sum(report.unmapped.values()) + sum(report.missing_actors.values())
+    click.echo(f"{path}: {report.rows} rows, {claims} treaty claims written ({info.title} {report.version}), "
+               f"{len(report.errors)} malformed rows, {sum(report.unmapped.values())} unmapped", err=True)
+    click.echo(f"Please cite: {info.citation}", err=True)
+    if strict and left_out:
+        sys.exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

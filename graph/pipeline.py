@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .datasets import LoadReport
 from .errors import AllianceGraphError, InputError
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, _ArticleCache, is_article_file, is_fact_file, load_articles, load_facts
@@ -20,7 +22,8 @@ from .model import Article, Fact
 from .store import AllianceStore
 from .vocab import Vocabulary
 
-__all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "PROJECT_DIR", "SEEDS_DIR"]
+__all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "project_graph",
+           "render_page", "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -184,17 +187,50 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
     return result
 
 
+def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,
+                  until: str | None = None, min_sources: int = 1) -> Any:
+    """The actor graph (an ``nx.MultiDiGraph``) that pages and analysis work on.
+
+    Stand-in until ``analysis.project`` + ``analysis.annotate`` land: the
+    same shape, without blocs and centrality (the page then sizes by degree).
+    """
+    from .render import store_graph
+
+    return store_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+
+
+def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: str | None = None, depth: int = 1,
+                relations: Sequence[str] | None = None, since: str | None = None, until: str | None = None,
+                min_sources: int = 1, max_nodes: int | None = None) -> str:
+    """The interactive page for the store, filtered like ``project_graph``."""
+    from .render import DEFAULT_MAX_NODES, render_html
+
+    vocab = store.vocab
+    G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    filters = []
+    if relations:
+        filters.append("relations: " + ", ".join(vocab.relation(r).label for r in relations))
+    if since:
+        filters.append(f"since {since}")
+    if until:
+        filters.append(f"until {until}")
+    if min_sources > 1:
+        filters.append(f"at least {min_sources} sources per link")
+    note = ("Filtered: " + "; ".join(filters) + ".") if filters else None
+    return render_html(G, vocab, title=title, focus=focus, depth=depth, note=note,
+                       max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes or None)
+
+
 def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:
     """Write ``alliances.ttl``, ``alliances.html`` and ``report.md`` into ``out_dir``.
 
     Everything is computed in memory first and written last, each file
     atomically, so a failure leaves the previous exports intact.
     """
-    from .render import render_store_html
     from .report import report_markdown
 
     turtle = store.export("turtle")
-    html = render_store_html(store)
+    html = render_page(store)
     report = report_markdown(store)
     written = []
     for name, content in (("alliances.ttl", turtle), ("alliances.html", html), ("report.md", report)):
@@ -202,3 +238,20 @@ def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:
         write_atomic(path, content)
         written.append(path)
     return written
+
+
+def ingest_dataset(path: Path, dataset: str, store: AllianceStore, vocab: Vocabulary, *,
+                   version: str | None = None) -> tuple[int, LoadReport]:
+    """Read a COW or ATOP file and replace that dataset's claims in the store (one transaction).
+
+    Returns the claims written and the report of rows left out (malformed,
+    unmapped codes, actors missing from the ontology).
+    """
+    from .datasets import dataset_iri, dataset_triples, load_crosswalk, read_dataset, spell_triples
+
+    spells, report = read_dataset(path, dataset, vocab, load_crosswalk(vocab.directory), version=version)
+    triples = dataset_triples(dataset, report.version, Path(path).name)
+    for spell in spells:
+        triples.extend(spell_triples(spell, vocab))
+    claims = store.write_dataset(dataset_iri(dataset, report.version), triples)
+    return claims, report

@@ -159,8 +159,13 @@ def load_query(path: Path) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise QueryError(f"{path}: cannot read query: {e}") from None
-    description, params = parse_header(text, str(path))
-    return NamedQuery(path.stem, text, description, params, str(path))
+    shown = str(path)
+    try:  # the bundled queries are named as in the repository: ontology/queries/allies.rq
+        shown = str(path.resolve().relative_to(ONTOLOGY_DIR.parent))
+    except ValueError:
+        pass
+    description, params = parse_header(text, shown)
+    return NamedQuery(path.stem, text, description, params, shown)
 
 
 def resolve_query(query: str, directory: Path = QUERIES_DIR) -> NamedQuery:
@@ -205,7 +210,7 @@ def _term(param: Param, value: str, vocab: Vocabulary | None) -> ox.NamedNode | 
         actor_id = value.removeprefix("actor:")
         if vocab is not None and vocab.actors:
             if actor_id not in vocab.actors:
-                raise ValueError("unknown actor (not in ontology/actors.ttl)")
+                raise ValueError("an unknown actor (not in ontology/actors.ttl)")
         elif not re.match(r"^[A-Za-z0-9_-]+$", actor_id):
             raise ValueError("not an actor id")
         return ox.NamedNode(str(ACTOR) + actor_id)
@@ -213,7 +218,7 @@ def _term(param: Param, value: str, vocab: Vocabulary | None) -> ox.NamedNode | 
         name = value.removeprefix("ag:")
         if vocab is not None:
             if name not in vocab.relations:
-                raise ValueError(f"unknown relation; choose from {', '.join(vocab.relations)}")
+                raise ValueError(f"an unknown relation; choose from {', '.join(vocab.relations)}")
             return ox.NamedNode(str(vocab.relations[name].iri))
         if not re.match(r"^[A-Za-z]\w*$", name):
             raise ValueError("not a relation name")
@@ -294,7 +299,7 @@ def bind_values(query: NamedQuery, given: Mapping[str, str],
         except ValueError as e:
             reason = str(e).split("\n")[0]
             raise QueryError(f"{query.source}: parameter {name!r}: {value!r} is {reason}"
-                             if reason.startswith(("not", "unknown")) else
+                             if reason.startswith(("not", "an ")) else
                              f"{query.source}: parameter {name!r}: {value!r}: {reason}") from None
     for p in query.params:
         if p.name in out:

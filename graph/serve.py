@@ -15,13 +15,19 @@ port; and in front of it this small proxy, which
 
 Why not a pure pyoxigraph server: pyoxigraph cannot stop a running query,
 so a time limit would need a process per query; the Oxigraph server has one
-(``--timeout-s``) and answers in parallel.  The proxy adds 1–2 ms per query.
+(``--timeout-s``) and answers in parallel.  Measured on the seed store
+(median of 100, this 2-core machine busy with other jobs): a small query
+takes 0.1 ms in pyoxigraph, 0.7 ms from the Oxigraph server over HTTP (a new
+connection each time) and 2.2 ms through this proxy (which keeps its
+connections to Oxigraph alive).
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -29,9 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,6 +112,7 @@ class Endpoint:
         self.backend_url = ""
         self.httpd: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
+        self._pool: queue.LifoQueue[tuple[str, http.client.HTTPConnection]] = queue.LifoQueue()
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-spawner")
 
     @property
@@ -166,6 +171,32 @@ class Endpoint:
             self._spawner.submit(self._start_backend).result()
         _stop(old)
 
+    def connection(self, *, fresh: bool = False) -> tuple[str, http.client.HTTPConnection, bool]:
+        """A connection to the current Oxigraph server: a kept-alive one when there is one."""
+        backend = self.backend_url
+        while not fresh:
+            try:
+                url, conn = self._pool.get_nowait()
+            except queue.Empty:
+                break
+            if url == backend:
+                return backend, conn, True
+            conn.close()  # to a server that was replaced
+        host, port = backend.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=self.timeout + _GRACE)
+        conn.connect()
+        # http.client writes headers and body separately: without TCP_NODELAY the body
+        # waits for the server's delayed ACK
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return backend, conn, False
+
+    def release(self, backend: str, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> None:
+        """Keep ``conn`` for the next query when the server left it open."""
+        if backend == self.backend_url and not resp.will_close and self._pool.qsize() < 16:
+            self._pool.put((backend, conn))
+        else:
+            conn.close()
+
     def serve_forever(self) -> None:
         assert self.httpd is not None
         self.httpd.serve_forever(poll_interval=0.2)
@@ -174,6 +205,8 @@ class Endpoint:
         if self.httpd is not None:
             self.httpd.server_close()
             self.httpd = None
+        while not self._pool.empty():
+            self._pool.get_nowait()[1].close()
         if self.backend is not None:
             _stop(self.backend)
             self.backend = None
@@ -202,6 +235,12 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "alliance-graph"
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body go out in separate writes: without this, Nagle's algorithm
+            # and the client's delayed ACK add tens of milliseconds to every answer
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: object) -> None:
             ep.log(f"{self.address_string()} {format % args}")
@@ -284,32 +323,44 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             except QueryError as e:
                 return self._send(400, f"{e}\n")
             graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])]
-            backend = ep.backend_url
-            url = f"{backend}/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
+            path = "/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
             accept = self.headers.get("Accept") or "application/sparql-results+json"
-            req = urllib.request.Request(url, data=(_PROLOGUE + text).encode("utf-8"), method="POST", headers={
-                "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+            body = (_PROLOGUE + text).encode("utf-8")
+            headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
             deadline = time.monotonic() + ep.timeout + _GRACE
             too_slow = f"query stopped: it ran longer than the time limit ({ep.timeout:g} s)\n"
+            backend, conn, reused = ep.connection()
             try:
-                with urllib.request.urlopen(req, timeout=ep.timeout + _GRACE) as resp:
-                    chunks = []
-                    while chunk := resp.read(1 << 16):
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise TimeoutError
-                    data = b"".join(chunks)
-                    if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
-                        return self._send(504, too_slow)
-                    return self._send(resp.status, data, resp.headers.get("Content-Type", "application/octet-stream"))
-            except urllib.error.HTTPError as e:
-                detail = " ".join(e.read().decode("utf-8", "replace").split())[:500]
-                return self._send(e.code, f"query failed: {detail or e.reason}\n")
+                try:
+                    conn.request("POST", path, body=body, headers=headers)
+                    resp = conn.getresponse()
+                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                    if not reused:
+                        raise
+                    conn.close()  # the server closed an idle kept-alive connection: once more on a new one
+                    backend, conn, _ = ep.connection(fresh=True)
+                    conn.request("POST", path, body=body, headers=headers)
+                    resp = conn.getresponse()
+                chunks = []
+                while chunk := resp.read(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                data = b"".join(chunks)
+                ep.release(backend, conn, resp)
+                if resp.status >= 400:
+                    detail = " ".join(data.decode("utf-8", "replace").split())[:500]
+                    return self._send(resp.status, f"query failed: {detail or resp.reason}\n")
+                if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
+                    return self._send(504, too_slow)
+                return self._send(resp.status, data, resp.getheader("Content-Type", "application/octet-stream"))
             except TimeoutError:
+                conn.close()
                 ep.log(f"query over the time limit; restarting the Oxigraph server: {' '.join(text.split())[:200]}")
                 ep.restart_backend(backend)
                 return self._send(504, too_slow)
-            except OSError as e:
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
                 return self._send(502, f"query failed: {e}\n")
 
     return Handler
@@ -320,6 +371,7 @@ _HELP = """<!doctype html><meta charset="utf-8"><title>alliance-graph SPARQL end
 <p>Send SPARQL 1.1 queries here by GET (<code>?query=…</code>) or POST; results in JSON, XML, CSV or TSV
 by <code>Accept</code>. Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdfs:, owl:, xsd:, wd: are declared.
 This endpoint is read-only.</p>
-<form method="get"><textarea name="query" rows="8" cols="80">SELECT ?a ?b WHERE { ?a ag:alliedWith ?b } LIMIT 20</textarea>
+<form method="get"><textarea name="query" rows="8" cols="80">
+SELECT ?claim ?evidence WHERE { ?claim a ag:Claim ; ag:evidence ?evidence } LIMIT 20</textarea>
 <br><button>Run</button></form>
 """

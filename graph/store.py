@@ -184,11 +184,15 @@ class AllianceStore:
         return len(new)
 
     def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:
-        """Drop the edges of one fact, then re-derive them from supporting claims."""
+        """Drop the edges of one fact, then re-derive them from supporting claims.
+
+        Claims of a treaty type (a sub-property of the relation) support it too.
+        """
         rel = self.vocab.relation(relation)
         edges = edge_triples(subject, relation, obj, self.vocab)
         s, o = ACTOR[subject], ACTOR[obj]
-        pattern = (f"?c a <{AG.Claim}> ; <{RDF.predicate}> <{rel.iri}> ; "
+        preds = " ".join(f"<{p}>" for p in self._supporting(relation))
+        pattern = (f"VALUES ?p {{ {preds} }} ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p ; "
                    f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
                    f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} ")
         if rel.symmetric:
@@ -197,6 +201,74 @@ class AllianceStore:
             pattern += f"FILTER(?s = <{s}> && ?o = <{o}>)"
         body = " ".join(_nt(t) for t in edges)
         return [f"DELETE DATA {{ {body} }}", f"INSERT {{ {body} }} WHERE {{ SELECT * WHERE {{ {pattern} }} LIMIT 1 }}"]
+
+    def _supporting(self, relation: str) -> list[URIRef]:
+        """The relation and the treaty types declared as its sub-properties."""
+        return [self.vocab.relation(relation).iri,
+                *(t.iri for t in self.vocab.treaty_types.values() if t.parent == relation)]
+
+    def write_dataset(self, dataset: URIRef, triples: Sequence[Triple]) -> int:
+        """Replace what was loaded from ``dataset`` by ``triples`` in one transaction.
+
+        ``triples`` are the dataset node and its claims (each claim
+        ``prov:wasDerivedFrom`` the dataset).  The edges of every treaty type,
+        and of the relations they refine, are derived again from the claims.
+        Returns the number of claims written.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: store is open read-only")
+        claims = {t[0] for t in triples if t[1] == RDF.type and t[2] == AG.Claim}
+        ops = [f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> . ?c ?p ?o }}",
+               f"DELETE WHERE {{ <{dataset}> ?p ?o }}",
+               "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}"]
+        ops.extend(self._treaty_edge_ops(dataset, triples))
+        try:
+            self.ox.update(" ;\n".join(ops))
+        except (OSError, SyntaxError, ValueError) as e:
+            raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
+        return len(claims)
+
+    def _treaty_edge_ops(self, dataset: URIRef, triples: Sequence[Triple]) -> list[str]:
+        """Updates that re-derive the treaty-type edges and the edges of the relations they refine.
+
+        Which parent edges lose their last support is worked out here (claims
+        of other sources now, plus the new ``triples``), so the update itself
+        only deletes and inserts.
+        """
+        vocab = self.vocab
+        not_rejected = f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }}"
+        ops = []
+        for t in vocab.treaty_types.values():
+            parent = vocab.relation(t.parent)
+            both = f"?s <{t.iri}> ?o . ?o <{t.iri}> ?s . ?s <{parent.iri}> ?o ."
+            if parent.symmetric:
+                both += f" ?o <{parent.iri}> ?s ."
+            ops.append(f"DELETE WHERE {{ ?s <{t.iri}> ?o }}")
+            ops.append(f"INSERT {{ {both} }} WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> <{t.iri}> ; "
+                       f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . {not_rejected} }}")
+        new: dict[URIRef, dict[URIRef, URIRef]] = {}
+        for s, p, o in triples:
+            if p in (RDF.subject, RDF.predicate, RDF.object) and isinstance(o, URIRef):
+                new.setdefault(s, {})[p] = o
+        rejected = {s for s, p, o in triples if p == AG.rejected and o == Literal(True)}
+        for name in sorted({t.parent for t in vocab.treaty_types.values()}):
+            rel = vocab.relation(name)
+            preds = self._supporting(name)
+            values = " ".join(f"<{p}>" for p in preds)
+            supported: set[tuple[str, str]] = set()
+            q = (f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?c <{RDF.predicate}> ?p ; "
+                 f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
+                 f"FILTER NOT EXISTS {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> }} {not_rejected} }}")
+            supported |= {(r["s"].value, r["o"].value) for r in self.ox.query(q)}
+            supported |= {(str(c[RDF.subject]), str(c[RDF.object])) for k, c in new.items()
+                          if c.get(RDF.predicate) in preds and RDF.subject in c and RDF.object in c and k not in rejected}
+            if rel.symmetric:
+                supported |= {(o, s) for s, o in supported}
+            edges = {(r["s"].value, r["o"].value) for r in self.ox.query(f"SELECT ?s ?o WHERE {{ ?s <{rel.iri}> ?o }}")}
+            gone = sorted(edges - supported)
+            if gone:
+                ops.append("DELETE DATA { " + " ".join(f"<{s}> <{rel.iri}> <{o}> ." for s, o in gone) + " }")
+        return ops
 
     def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str]]:
         q = (f"SELECT ?c ?s ?p ?o ?x WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "

@@ -29,6 +29,7 @@ __all__ = [
     "Relation",
     "Actor",
     "Person",
+    "TreatyType",
     "Vocabulary",
     "load_vocabulary",
 ]
@@ -104,6 +105,25 @@ class Person:
 
 
 @dataclass(frozen=True)
+class TreatyType:
+    """A formal alliance obligation coded by the alliance datasets (COW, ATOP).
+
+    A symmetric sub-property of a relation (``parent``), declared as
+    ``ag:TreatyType`` so that it is not a relation the news extractor uses.
+    ``columns`` maps a dataset name (``"cow"``, ``"atop"``) to the 0/1 column
+    that codes it.
+    """
+
+    name: str
+    iri: URIRef
+    label: str
+    comment: str
+    parent: str
+    colour: str
+    columns: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Relations, actors and people of the ontology.
 
@@ -118,6 +138,7 @@ class Vocabulary:
     actors: dict[str, Actor]
     people: tuple[Person, ...] = ()
     directory: Path = ONTOLOGY_DIR
+    treaty_types: dict[str, TreatyType] = field(default_factory=dict)
     _by_iri: dict[URIRef, Relation] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -273,7 +294,21 @@ def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
                 term_end=_text(g, s, AG.termEnd),
             )
         )
-    return Vocabulary(relations=relations, actors=dict(sorted(actors.items())), people=tuple(people), directory=directory)
+    treaty_types: dict[str, TreatyType] = {}
+    for p in sorted(g.subjects(RDF.type, AG.TreatyType)):
+        assert isinstance(p, URIRef)
+        parent = g.value(p, RDFS.subPropertyOf)
+        if not isinstance(parent, URIRef) or parent not in {r.iri for r in relations.values()}:
+            raise InputError(directory / "alliances.ttl", f"treaty type {p} is not a sub-property of a relation")
+        name = str(p)[len(str(AG)) :]
+        columns = {ds: str(col) for ds, prop in (("cow", AG.cowColumn), ("atop", AG.atopColumn))
+                   if (col := g.value(p, prop)) is not None}
+        treaty_types[name] = TreatyType(
+            name=name, iri=p, label=_text(g, p, RDFS.label) or name, comment=_text(g, p, RDFS.comment) or "",
+            parent=str(parent)[len(str(AG)) :], colour=_text(g, p, AG.colour) or "#888888", columns=columns,
+        )
+    return Vocabulary(relations=relations, actors=dict(sorted(actors.items())), people=tuple(people), directory=directory,
+                      treaty_types=treaty_types)
 
 
 def relation_table_markdown(vocab: Vocabulary) -> str:

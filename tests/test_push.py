@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ._sparql_data import build_store
 from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.store import AllianceStore
 from graph.vocab import load_vocabulary
+
+from ._sparql_data import build_store
 
 GRAPH = "https://example.org/graph/alliances"
 

@@ -8,6 +8,7 @@ import io
 import json
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -19,9 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ._sparql_data import build_store
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+from ._sparql_data import build_store
 
 ACTOR = "https://w3id.org/alliance-graph/actor/"
 SANCTIONS = "SELECT ?s ?o WHERE { ?s ag:sanctions ?o } ORDER BY ?s ?o"
@@ -169,3 +171,33 @@ def test_a_query_over_the_time_limit_is_stopped(store_dir):
         assert time.monotonic() - started < 5
         status, _, body = fetch(url + "sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
         assert (status, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_serve_refuses_a_memory_store_and_a_busy_port(store_dir):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--store", "memory"])
+    assert result.exit_code == 1 and "no store directory" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--store", str(store_dir / "store"), "--port", str(port)])
+    assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_parallel_clients_get_their_own_answers(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(pair: tuple[str, str]) -> bool:
+        q = f"ASK {{ actor:{pair[0]} ag:sanctions actor:{pair[1]} }}"
+        _, _, body = fetch(server + "sparql?" + urllib.parse.urlencode({"query": q}))
+        return bool(json.loads(body)["boolean"])
+
+    pairs = [(s, o) for s in ("USA", "FRA", "RUS") for o in ("VEN", "RUS", "IRN")] * 6
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(ask, pairs))
+    assert answers == [pair in EXPECTED for pair in pairs]

@@ -1,0 +1,761 @@
+"""Formal alliance datasets (COW Formal Alliances, ATOP) → treaty claims with dates.
+
+The user downloads the files; the project never bundles or fetches them.
+Rows give state codes of the Correlates of War system; the crosswalk in
+``ontology/cow-crosswalk.ttl`` maps them to ISO 3166-1 alpha-3 actors year by
+year.  Year rows (dyad-year files) collapse into intervals: consecutive years
+of the same dyad and treaty type become one spell with a start and an end.
+A malformed row is reported with file and line and the rest is loaded; a code
+that has no ISO state in a year is counted as unmapped, never guessed.
+
+Dates: a spell starts on the first day its data allow and ends on the last
+(a year-only start is 1 January, a year-only end 31 December).  A spell that
+reaches the last year of the file, or that the file codes as ongoing, has
+no end date: it is taken to be still in force.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import functools
+import hashlib
+import io
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from .errors import InputError
+from .rdf import Triple
+from .store import AllianceStore
+from .vocab import ACTOR, AG, BASE, CLAIM, ONTOLOGY_DIR, Vocabulary
+
+__all__ = [
+    "DATASETS",
+    "DatasetInfo",
+    "CowPeriod",
+    "Crosswalk",
+    "load_crosswalk",
+    "TreatySpell",
+    "LoadReport",
+    "read_dataset",
+    "collapse_years",
+    "dataset_iri",
+    "dataset_triples",
+    "spell_triples",
+    "TREATY_QUERIES",
+    "TreatyOrTalk",
+    "run_treaty_query",
+    "treaty_or_talk",
+    "treaty_or_talk_markdown",
+]
+
+DATASET = BASE + "dataset/"
+CROSSWALK_FILE = "cow-crosswalk.ttl"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the user needs to know about a dataset: where it lives and how to cite it."""
+
+    key: str
+    title: str
+    version: str
+    coverage: str
+    where: str
+    citation: str
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "cow": DatasetInfo(
+        key="cow",
+        title="Correlates of War Formal Alliances",
+        version="4.1",
+        coverage="1816-2012",
+        where="the Correlates of War project website, Formal Alliances page (https://correlatesofwar.org/data-sets/formal-alliances/)",
+        citation="Gibler, Douglas M. 2009. International Military Alliances, 1648-2008. CQ Press.",
+    ),
+    "atop": DatasetInfo(
+        key="atop",
+        title="Alliance Treaty Obligations and Provisions (ATOP)",
+        version="5.1",
+        coverage="1815-2018",
+        where="the ATOP website (http://www.atopdata.org/)",
+        citation=("Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
+                  "\"Alliance Treaty Obligations and Provisions, 1815-1944.\" International Interactions 28: 237-260."),
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------- crosswalk
+
+
+@dataclass(frozen=True)
+class CowPeriod:
+    """The years in which a COW code stands for one ISO actor (``actor`` None: for none)."""
+
+    code: int
+    abbr: str
+    name: str
+    actor: str | None
+    from_year: int | None
+    to_year: int | None
+    former_iso3: str | None = None
+    note: str = ""
+
+    def covers(self, year: int) -> bool:
+        return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
+
+
+@dataclass(frozen=True, eq=False)
+class Crosswalk:
+    """COW state codes → ISO actors, period by period.
+
+    >>> cw = load_crosswalk()
+    >>> cw.actor(260, 1970), cw.actor(255, 1995), cw.actor(265, 1970)
+    ('DEU', 'DEU', None)
+    >>> cw.actor(345, 1960) is None, cw.actor(345, 2010)
+    (True, 'SRB')
+    """
+
+    periods: dict[int, tuple[CowPeriod, ...]]
+
+    def __contains__(self, code: int) -> bool:
+        return code in self.periods
+
+    def period(self, code: int, year: int) -> CowPeriod | None:
+        return _period(self, code, year)
+
+    def actor(self, code: int, year: int) -> str | None:
+        p = self.period(code, year)
+        return p.actor if p else None
+
+    def name(self, code: int) -> str:
+        ps = self.periods.get(code)
+        return ps[0].name if ps else "?"
+
+    def segments(self, code: int, first: int, last: int) -> list[tuple[int, int, str | None]]:
+        """Split the years ``first..last`` by the periods of ``code``: ``(from, to, actor)``."""
+        out: list[tuple[int, int, str | None]] = []
+        year = first
+        while year <= last:
+            p = self.period(code, year)
+            if p is None:  # a gap in the table: no ISO state until the next period starts
+                nxt = min((q.from_year for q in self.periods.get(code, ()) if q.from_year and q.from_year > year),
+                          default=last + 1)
+                end = min(nxt - 1, last)
+                out.append((year, end, None))
+            else:
+                end = min(p.to_year if p.to_year is not None else last, last)
+                out.append((year, end, p.actor))
+            year = end + 1
+        return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _period(cw: Crosswalk, code: int, year: int) -> CowPeriod | None:
+    return next((p for p in cw.periods.get(code, ()) if p.covers(year)), None)
+
+
+def _int(g: Graph, s: object, p: URIRef) -> int | None:
+    v = g.value(s, p)  # type: ignore[arg-type]
+    return int(v) if v is not None else None
+
+
+@functools.lru_cache(maxsize=4)
+def load_crosswalk(directory: Path | str = ONTOLOGY_DIR) -> Crosswalk:
+    """Read ``cow-crosswalk.ttl`` (built by ``scripts/build_cow_crosswalk.py``)."""
+    path = Path(directory) / CROSSWALK_FILE
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise InputError(path, "crosswalk file is missing (run python scripts/build_cow_crosswalk.py)") from None
+    except Exception as e:  # rdflib raises several parser error types
+        raise InputError(path, f"not valid Turtle: {e}") from e
+    periods: dict[int, list[CowPeriod]] = {}
+    for s in g.subjects(RDF.type, AG.CowState):
+        code = _int(g, s, AG.cowCode)
+        if code is None:
+            raise InputError(path, f"{s} has no ag:cowCode")
+        for node in g.objects(s, AG.period):
+            actor = g.value(node, AG.actor)
+            former = g.value(node, AG.formerIso3)
+            periods.setdefault(code, []).append(CowPeriod(
+                code=code, abbr=str(g.value(s, AG.cowAbbrev) or ""), name=str(g.value(s, RDFS.label) or code),
+                actor=str(actor)[len(str(ACTOR)):] if actor is not None else None,
+                from_year=_int(g, node, AG.fromYear), to_year=_int(g, node, AG.toYear),
+                former_iso3=str(former) if former is not None else None,
+                note=str(g.value(node, RDFS.comment) or ""),
+            ))
+    return Crosswalk({c: tuple(sorted(ps, key=lambda p: p.from_year or 0)) for c, ps in sorted(periods.items())})
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, order=True)
+class TreatySpell:
+    """One treaty obligation between two actors over one interval, as a dataset codes it.
+
+    ``subject``/``object`` are sorted (treaty types are symmetric); ``end`` is
+    None while in force at the end of the data; ``source_row`` is
+    ``file:line`` of the first row behind the spell.
+    """
+
+    subject: str
+    object: str
+    treaty_type: str
+    start: str
+    end: str | None
+    dataset: str
+    version: str
+    source_row: str
+    alliance_ids: tuple[str, ...] = ()
+
+    def key(self) -> str:
+        return "|".join((self.dataset, self.version, self.treaty_type, self.subject, self.object, self.start,
+                         ",".join(self.alliance_ids)))
+
+
+@dataclass
+class LoadReport:
+    """What reading a dataset file found besides its spells."""
+
+    path: str
+    dataset: str
+    version: str
+    rows: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    unmapped: Counter[int] = field(default_factory=Counter)  # COW code -> rows (or row-years) it could not be mapped in
+    missing_actors: Counter[str] = field(default_factory=Counter)  # ISO code not in actors.ttl -> rows
+    no_obligation: int = 0
+
+    def unmapped_lines(self, crosswalk: Crosswalk) -> list[str]:
+        """One line per unmapped code: code, COW name, count, and why."""
+        out = []
+        for code, n in sorted(self.unmapped.items()):
+            periods = crosswalk.periods.get(code, ())
+            why = "; ".join(sorted({p.note for p in periods if p.actor is None and p.note})) or "no ISO state in those years"
+            out.append(f"COW {code} {crosswalk.name(code)}: {n} row{'s' if n != 1 else ''} not loaded ({why})")
+        for iso, n in sorted(self.missing_actors.items()):
+            out.append(f"{iso}: {n} row{'s' if n != 1 else ''} not loaded (no actor {iso} in ontology/actors.ttl)")
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+class _RowError(Exception):
+    pass
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    if data.startswith(b"<stata_dta>") or b"\x00" in data[:512]:
+        raise InputError(path, "looks like a binary (Stata .dta?) file; use the CSV version of the dataset")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # older releases carry state names in Latin-1
+
+
+def _rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InputError(path, "file is empty") from None
+
+    def gen() -> Iterator[tuple[int, list[str]]]:
+        start = reader.line_num
+        for values in reader:
+            line = start + 1
+            start = reader.line_num
+            if any(values):
+                yield line, values
+
+    return header, gen()
+
+
+_MISSING = {"", "na", ".", "-9", "-99", "nan"}
+
+
+def _code(row: dict[str, str], col: str) -> int:
+    v = row.get(col, "")
+    if v.lower() in _MISSING:
+        raise _RowError(f"missing state code in column {col}")
+    try:
+        return int(float(v))
+    except ValueError:
+        raise _RowError(f"state code {v!r} in column {col} is not a number") from None
+
+
+def _year(row: dict[str, str], col: str, *, required: bool = True) -> int | None:
+    v = row.get(col, "")
+    if v.lower() in _MISSING or (not required and v == "0"):
+        if required:
+            raise _RowError(f"missing year in column {col}")
+        return None
+    try:
+        y = int(float(v))
+    except ValueError:
+        raise _RowError(f"year {v!r} in column {col} is not a number") from None
+    if not 1000 <= y <= 2999:
+        raise _RowError(f"year {v!r} in column {col} is out of range")
+    return y
+
+
+def _part(row: dict[str, str], col: str, lo: int, hi: int) -> int | None:
+    v = row.get(col, "")
+    try:
+        n = int(float(v))
+    except ValueError:
+        return None
+    return n if lo <= n <= hi else None
+
+
+def _start_date(year: int, month: int | None, day: int | None) -> str:
+    return f"{year:04d}-{month or 1:02d}-{(day if month and day else 1):02d}"
+
+
+def _end_date(year: int, month: int | None, day: int | None) -> str:
+    m = month or 12
+    last = calendar.monthrange(year, m)[1]
+    d = day if month and day and day <= last else last
+    return f"{year:04d}-{m:02d}-{d:02d}"
+
+
+def _flag(row: dict[str, str], col: str) -> bool:
+    v = row.get(col, "")
+    if v == "0":
+        return False
+    if v == "1":
+        return True
+    if v.lower() in _MISSING or v == "0.0":
+        return False
+    if v in ("1", "1.0"):
+        return True
+    raise _RowError(f"value {v!r} in column {col} is not 0 or 1")
+
+
+def _columns(vocab: Vocabulary, dataset: str, suffix: str = "") -> dict[str, str]:
+    """Column → treaty type name, from the ontology (ag:cowColumn / ag:atopColumn)."""
+    return {t.columns[dataset] + suffix: t.name for t in vocab.treaty_types.values() if dataset in t.columns}
+
+
+@dataclass(frozen=True)
+class _Interval:
+    """A row that codes an interval: two codes, types, start and end (None: ongoing)."""
+
+    a: int
+    b: int
+    types: tuple[str, ...]
+    start: tuple[int, int | None, int | None]
+    end: tuple[int, int | None, int | None] | None
+    alliance_id: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class _YearRow:
+    a: int
+    b: int
+    types: tuple[str, ...]
+    year: int
+    alliance_ids: tuple[str, ...]
+    line: int
+
+
+def _layout(header: list[str], dataset: str, path: Path) -> str:
+    h = set(header)
+    if dataset == "cow":
+        if {"ccode1", "ccode2", "dyad_st_year"} <= h:
+            return "cow-dyad"
+        if {"ccode1", "ccode2", "year"} <= h:
+            return "cow-yearly"
+        if "ccode" in h:
+            raise InputError(path, "a COW member-level file; use alliance_v4.1_by_dyad.csv (or a dyad-yearly file)")
+        raise InputError(path, "not a COW Formal Alliances dyad file (expected columns ccode1, ccode2, dyad_st_year)")
+    if {"statea", "stateb", "year"} <= h or {"mem1", "mem2", "year"} <= h:
+        return "atop-dyad-year"
+    if {"atopid", "member", "yrent"} <= h:
+        return "atop-member"
+    raise InputError(path, "not an ATOP dyad-year file (expected columns stateA, stateB, year) "
+                           "nor an ATOP member file (atopid, member, yrent)")
+
+
+def _types(row: dict[str, str], columns: dict[str, str]) -> tuple[str, ...]:
+    return tuple(sorted({name for col, name in columns.items() if col in row and _flag(row, col)}))
+
+
+def _alliance_id(value: str) -> str | None:
+    if value.lower() in _MISSING:
+        return None
+    return value[:-2] if value.endswith(".0") else value
+
+
+def read_dataset(path: Path, dataset: str, vocab: Vocabulary, crosswalk: Crosswalk, *,
+                 version: str | None = None) -> tuple[list[TreatySpell], LoadReport]:
+    """Read a COW or ATOP file into treaty spells and a report of what was left out.
+
+    Raises InputError only when the file as a whole cannot be used (missing,
+    binary, not a known layout); bad rows go into ``report.errors``.
+    """
+    if dataset not in DATASETS:
+        raise InputError(path, f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
+    path = Path(path)
+    header, rows = _rows(path)
+    layout = _layout(header, dataset, path)
+    report = LoadReport(str(path), dataset, version or DATASETS[dataset].version)
+    suffix = "m" if layout == "atop-member" else ""
+    columns = _columns(vocab, dataset, suffix)
+    if not any(col in header for col in columns):
+        raise InputError(path, f"no treaty type column found (expected some of {', '.join(sorted(columns))})")
+    file_version: set[str] = set()
+    intervals: list[_Interval] = []
+    years: list[_YearRow] = []
+    members: list[tuple[str, int, tuple[int, int | None, int | None], tuple[int, int | None, int | None] | None,
+                        tuple[str, ...], int]] = []
+    id_cols = [h for h in header if re.fullmatch(r"atopid\d*", h)]
+    wanted = {"version", "ccode1", "ccode2", "statea", "stateb", "mem1", "mem2", "year", "dyad_st_year", "dyad_st_month",
+              "dyad_st_day", "dyad_end_year", "dyad_end_month", "dyad_end_day", "version4id", "version4.1_id", "atopid",
+              "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", *columns, *id_cols}
+    index = [(h, i) for i, h in enumerate(header) if h in wanted]
+    for line, values in rows:
+        report.rows += 1
+        row = {h: values[i].strip() if i < len(values) else "" for h, i in index}
+        try:
+            if row.get("version", "").lower() not in _MISSING:
+                file_version.add(row["version"])
+            if layout == "atop-member":
+                aid = _alliance_id(row.get("atopid", ""))
+                if aid is None:
+                    raise _RowError("missing atopid")
+                code = _code(row, "member")
+                start = (_year(row, "yrent") or 0, _part(row, "moent", 1, 12), _part(row, "dayent", 1, 31))
+                ey = _year(row, "yrexit", required=False)
+                end = (ey, _part(row, "moexit", 1, 12), _part(row, "dayexit", 1, 31)) if ey else None
+                if end and end[0] < start[0]:
+                    raise _RowError(f"ends ({end[0]}) before it starts ({start[0]})")
+                if code not in crosswalk:
+                    raise _RowError(f"unknown COW state code {code}")
+                members.append((aid, code, start, end, _types(row, columns), line))
+                continue
+            if layout == "cow-dyad" or layout == "cow-yearly":
+                a, b = _code(row, "ccode1"), _code(row, "ccode2")
+            elif "statea" in row:
+                a, b = _code(row, "statea"), _code(row, "stateb")
+            else:
+                a, b = _code(row, "mem1"), _code(row, "mem2")
+            for c in (a, b):
+                if c not in crosswalk:
+                    raise _RowError(f"unknown COW state code {c}")
+            if a == b:
+                raise _RowError(f"a state cannot ally with itself (code {a})")
+            types = _types(row, columns)
+            if layout == "cow-dyad":
+                sy = _year(row, "dyad_st_year")
+                assert sy is not None
+                start = (sy, _part(row, "dyad_st_month", 1, 12), _part(row, "dyad_st_day", 1, 31))
+                ey = _year(row, "dyad_end_year", required=False)
+                end = (ey, _part(row, "dyad_end_month", 1, 12), _part(row, "dyad_end_day", 1, 31)) if ey else None
+                if end and _end_date(*end) < _start_date(*start):
+                    raise _RowError(f"ends ({_end_date(*end)}) before it starts ({_start_date(*start)})")
+                aid = _alliance_id(row.get("version4.1_id", row.get("version4id", "")))
+                if not types:
+                    report.no_obligation += 1
+                    continue
+                intervals.append(_Interval(a, b, types, start, end, aid, line))
+            else:
+                y = _year(row, "year")
+                assert y is not None
+                ids = tuple(sorted({i for c in id_cols if (i := _alliance_id(row.get(c, ""))) is not None}))
+                if layout == "cow-yearly":
+                    aid = _alliance_id(row.get("version4.1_id", row.get("version4id", "")))
+                    ids = (aid,) if aid else ()
+                if not types:
+                    report.no_obligation += 1
+                    continue
+                years.append(_YearRow(a, b, types, y, ids, line))
+        except _RowError as e:
+            report.errors.append(InputError(path, str(e), line=line))
+    if version is None and len(file_version) == 1:
+        report.version = next(iter(file_version))
+    name = path.name
+    spells: list[TreatySpell] = []
+    if intervals:
+        spells.extend(_from_intervals(intervals, name, report, crosswalk, vocab))
+    if years:
+        spells.extend(collapse_years(years, name, report, crosswalk, vocab))
+    if members:
+        spells.extend(_from_members(members, name, report, crosswalk, vocab))
+    unique: dict[str, TreatySpell] = {}
+    for sp in spells:  # directed files give each treaty twice: keep the first row
+        old = unique.get(sp.key())
+        if old is None or _line_of(sp) < _line_of(old):
+            unique[sp.key()] = sp
+    return sorted(unique.values()), report
+
+
+def _line_of(spell: TreatySpell) -> int:
+    return int(spell.source_row.rsplit(":", 1)[1])
+
+
+def _actor_ok(iso: str, vocab: Vocabulary, report: LoadReport) -> bool:
+    if vocab.actors and iso not in vocab.actors:
+        report.missing_actors[iso] += 1
+        return False
+    return True
+
+
+def _from_intervals(rows: list[_Interval], name: str, report: LoadReport, crosswalk: Crosswalk,
+                    vocab: Vocabulary) -> Iterator[TreatySpell]:
+    """COW dyad rows: one spell per obligation, split where a code's ISO mapping changes."""
+    for r in rows:
+        start_s = _start_date(*r.start)
+        end_s = _end_date(*r.end) if r.end else None
+        last = r.end[0] if r.end else max(r.start[0], 2100)
+        seg_a = crosswalk.segments(r.a, r.start[0], last)
+        seg_b = crosswalk.segments(r.b, r.start[0], last)
+        unmapped: set[int] = set()
+        missing: set[str] = set()
+        for (fa, ta, xa), (fb, tb, xb) in itertools.product(seg_a, seg_b):
+            lo, hi = max(fa, fb), min(ta, tb)
+            if lo > hi:
+                continue
+            if xa is None or xb is None:
+                unmapped |= {code for code, x in ((r.a, xa), (r.b, xb)) if x is None}
+                continue
+            missing |= {x for x in (xa, xb) if vocab.actors and x not in vocab.actors}
+            if xa == xb or missing & {xa, xb}:
+                continue
+            s = start_s if lo == r.start[0] else f"{lo:04d}-01-01"
+            e = end_s if (r.end and hi == r.end[0]) else (None if not r.end and hi == last else f"{hi:04d}-12-31")
+            subject, obj = sorted((xa, xb))
+            for t in r.types:
+                yield TreatySpell(subject, obj, t, s, e, report.dataset, report.version, f"{name}:{r.line}",
+                                  (r.alliance_id,) if r.alliance_id else ())
+        report.unmapped.update(unmapped)
+        report.missing_actors.update(missing)
+
+
+def collapse_years(rows: Iterable[_YearRow], name: str, report: LoadReport, crosswalk: Crosswalk,
+                   vocab: Vocabulary) -> list[TreatySpell]:
+    """Consecutive years of the same dyad and treaty type → one spell.
+
+    A spell that reaches the last year in the file is left open (no end).
+    Directed files give each dyad twice; the two directions are one spell.
+    """
+    rows = list(rows)
+    last_year = max(r.year for r in rows)
+    by_key: dict[tuple[str, str, str], dict[int, tuple[int, set[str]]]] = {}
+    for r in rows:
+        xa, xb = crosswalk.actor(r.a, r.year), crosswalk.actor(r.b, r.year)
+        if xa is None or xb is None:
+            for code, x in ((r.a, xa), (r.b, xb)):
+                if x is None:
+                    report.unmapped[code] += 1
+            continue
+        if xa == xb or not (_actor_ok(xa, vocab, report) and _actor_ok(xb, vocab, report)):
+            continue
+        s, o = sorted((xa, xb))
+        for t in r.types:
+            years = by_key.setdefault((s, o, t), {})
+            line, ids = years.get(r.year, (r.line, set()))
+            years[r.year] = (min(line, r.line), ids | set(r.alliance_ids))
+    out = []
+    for (s, o, t), years in sorted(by_key.items()):
+        ordered = sorted(years)
+        run: list[int] = []
+        for y in [*ordered, None]:
+            if run and (y is None or y != run[-1] + 1):
+                first_line = min(years[yy][0] for yy in run)
+                ids = tuple(sorted(set().union(*(years[yy][1] for yy in run)), key=lambda i: (len(i), i)))
+                end = None if run[-1] == last_year else f"{run[-1]:04d}-12-31"
+                out.append(TreatySpell(s, o, t, f"{run[0]:04d}-01-01", end, report.dataset, report.version,
+                                       f"{name}:{first_line}", ids))
+                run = []
+            if y is not None:
+                run.append(y)
+    return out
+
+
+def _from_members(members: list, name: str, report: LoadReport, crosswalk: Crosswalk,
+                  vocab: Vocabulary) -> Iterator[TreatySpell]:
+    """ATOP member rows: every two members of one alliance form a dyad while both are in it.
+
+    The dyad carries an obligation when either member undertook it.
+    """
+    by_alliance: dict[str, list] = {}
+    for m in members:
+        by_alliance.setdefault(m[0], []).append(m)
+    for aid, ms in sorted(by_alliance.items()):
+        for (_, ca, sa, ea, ta, la), (_, cb, sb, eb, tb, lb) in itertools.combinations(ms, 2):
+            if ca == cb:
+                continue
+            start = max(sa, sb, key=lambda d: (d[0], d[1] or 0, d[2] or 0))
+            ends = [e for e in (ea, eb) if e]
+            end = min(ends, key=lambda d: (d[0], d[1] or 12, d[2] or 31)) if ends else None
+            if end and _end_date(*end) < _start_date(*start):
+                continue  # the two were never members at the same time
+            types = tuple(sorted(set(ta) | set(tb)))
+            if not types:
+                report.no_obligation += 1
+                continue
+            yield from _from_intervals([_Interval(ca, cb, types, start, end, aid, min(la, lb))], name, report,
+                                       crosswalk, vocab)
+
+
+# ---------------------------------------------------------------------------------------------- RDF
+
+
+def dataset_iri(dataset: str, version: str) -> URIRef:
+    """``…/dataset/cow-4.1``: one node per dataset and version."""
+    return URIRef(f"{DATASET}{dataset}-{version}")
+
+
+def dataset_triples(dataset: str, version: str, file_name: str) -> list[Triple]:
+    info = DATASETS[dataset]
+    d = dataset_iri(dataset, version)
+    return [
+        (d, RDF.type, AG.Dataset),
+        (d, DCTERMS.title, Literal(info.title)),
+        (d, AG.datasetVersion, Literal(version)),
+        (d, DCTERMS.bibliographicCitation, Literal(info.citation)),
+        (d, DCTERMS.source, Literal(file_name)),
+    ]
+
+
+def spell_iri(spell: TreatySpell) -> URIRef:
+    return CLAIM[hashlib.sha256(spell.key().encode("utf-8")).hexdigest()[:20]]
+
+
+def spell_triples(spell: TreatySpell, vocab: Vocabulary) -> list[Triple]:
+    """The claim node of a spell (its edges are derived by the store)."""
+    t = vocab.treaty_types[spell.treaty_type]
+    c = spell_iri(spell)
+    out: list[Triple] = [
+        (c, RDF.type, AG.Claim),
+        (c, RDF.subject, ACTOR[spell.subject]),
+        (c, RDF.predicate, t.iri),
+        (c, RDF.object, ACTOR[spell.object]),
+        (c, AG.confidence, Literal(Decimal("1.000"), datatype=XSD.decimal)),
+        (c, AG.extractor, Literal(f"dataset:{spell.dataset}/{spell.version}")),
+        (c, PROV.wasDerivedFrom, dataset_iri(spell.dataset, spell.version)),
+        (c, AG.startDate, Literal(spell.start, datatype=XSD.date)),
+        (c, AG.sourceRow, Literal(spell.source_row)),
+    ]
+    if spell.end:
+        out.append((c, AG.endDate, Literal(spell.end, datatype=XSD.date)))
+    for aid in spell.alliance_ids:
+        out.append((c, AG.allianceId, Literal(aid)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- treaty or talk?
+
+TREATY_QUERIES = ("talk-without-treaty", "treaties-without-news", "treaty-partners-in-conflict")
+
+
+@dataclass(frozen=True)
+class TreatyOrTalk:
+    """The three answers of "treaty or talk?", each a list of rows (column → text)."""
+
+    talk_only: list[dict[str, str | None]]
+    silent_treaties: list[dict[str, str | None]]
+    partners_in_conflict: list[dict[str, str | None]]
+
+
+def _plain(term: object) -> str | None:
+    if term is None:
+        return None
+    value = str(getattr(term, "value", term))
+    for prefix in (str(ACTOR), str(AG), BASE + "article/"):
+        if value.startswith(prefix):
+            return value[len(prefix):]
+    return value
+
+
+def run_treaty_query(store: AllianceStore, name: str, **params: str) -> list[dict[str, str | None]]:
+    """Run one of ``TREATY_QUERIES`` from ``ontology/queries/`` with parameters bound.
+
+    Parameters: ``actor`` (an actor id), ``from``/``to`` (ISO dates).  Actor
+    and article IRIs come back as their ids, treaty and relation as labels.
+    """
+    import pyoxigraph as ox
+
+    path = store.vocab.directory / "queries" / f"{name}.rq"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError(path, f"cannot read named query: {e.strerror or e}") from None
+    values: dict[str, ox.NamedNode | ox.Literal] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if key == "actor":
+            values[key] = ox.NamedNode(str(ACTOR[value]))
+        elif key in ("from", "to"):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise InputError(path, f"parameter {key} must be a date YYYY-MM-DD, not {value!r}")
+            values[key] = ox.Literal(value, datatype=ox.NamedNode(str(XSD.date)))
+        else:
+            raise InputError(path, f"unknown parameter {key!r}")
+    if values:  # bind in the main WHERE group (these queries have no subquery before it)
+        block = ("VALUES (" + " ".join(f"?{k}" for k in values) + ") { ("
+                 + " ".join(str(v) for v in values.values()) + ") }")
+        text = re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + "\n  " + block, text, count=1)
+    try:
+        solutions = store.query(text)
+    except SyntaxError as e:
+        raise InputError(path, f"not valid SPARQL: {e}") from None
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: _plain(row[n]) for n in names} for row in solutions]  # type: ignore[union-attr]
+
+
+def treaty_or_talk(store: AllianceStore, start: str, end: str, *, actor: str | None = None) -> TreatyOrTalk:
+    """Compare the news with the formal alliances loaded from datasets.
+
+    ``talk_only``: news claims of alliance with no treaty in force at their
+    date; ``silent_treaties``: treaties in force between ``start`` and ``end``
+    that no article of that period calls an alliance; ``partners_in_conflict``:
+    hostile news claims (negative polarity) between treaty partners.
+    """
+    return TreatyOrTalk(
+        talk_only=run_treaty_query(store, "talk-without-treaty", actor=actor),  # type: ignore[arg-type]
+        silent_treaties=run_treaty_query(store, "treaties-without-news", actor=actor, **{"from": start, "to": end}),  # type: ignore[arg-type]
+        partners_in_conflict=run_treaty_query(store, "treaty-partners-in-conflict", actor=actor),  # type: ignore[arg-type]
+    )
+
+
+def treaty_or_talk_markdown(result: TreatyOrTalk, start: str, end: str) -> str:
+    """The "Treaty or talk?" section of a report, as Markdown."""
+    def table(rows: list[dict[str, str | None]], cols: list[str]) -> list[str]:
+        if not rows:
+            return ["(none)", ""]
+        out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for r in rows:
+            out.append("| " + " | ".join((r.get(c) or "").replace("|", "\\|").replace("\n", " ") for c in cols) + " |")
+        return [*out, ""]
+
+    lines = ["## Treaty or talk?", "",
+             f"### Called allied in the news, no treaty in force ({len(result.talk_only)})", ""]
+    lines += table(result.talk_only, ["subject", "object", "date", "article"])
+    lines += [f"### Treaties in force {start} to {end} that no article calls an alliance ({len(result.silent_treaties)})", ""]
+    lines += table(result.silent_treaties, ["subject", "object", "treaty", "start", "end", "dataset"])
+    lines += [f"### Treaty partners reported in conflict ({len(result.partners_in_conflict)})", ""]
+    lines += table(result.partners_in_conflict, ["subject", "relation", "object", "date", "treaty", "article"])
+    return "\n".join(lines)
