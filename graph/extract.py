@@ -48,6 +48,8 @@ IRREALIS_COMP = frozenset({
     "decline", "fail", "threaten", "try", "attempt", "likely", "unlikely", "possible", "set", "able", "ready",
     "willing", "negotiate", "explore", "vow", "promise", "need", "have", "deserve", "doubt", "question",
     "rumour", "rumor", "speculate", "fear", "mull", "weigh", "discuss", "debate", "push", "press", "lobby",
+    # nouns: "Sweden's bid to join NATO", "an attempt to sign a deal"
+    "bid", "effort", "proposal", "application", "ambition", "desire", "intention", "aspiration", "goal",
 })
 # verbs whose direct object is unreal or undone ("proposed sanctions", "cancelled the visit")
 IRREALIS_OBJ = frozenset({
@@ -85,6 +87,12 @@ BLOCKING_PREPS = frozenset({
     "over", "about", "after", "before", "despite", "during", "since", "because", "regarding", "concerning", "amid",
     "following", "against", "on", "at", "without", "into", "in", "from", "within", "like", "than", "as",
 })
+# verbs whose subject receives what the object noun names ("received aid from X")
+RECEIVE = frozenset({"receive", "get", "obtain", "accept", "buy", "purchase", "acquire", "import", "take", "win", "secure"})
+# verbs whose "from" phrase is their object ("borrowed from China", "expelled diplomats from X")
+FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "demand", "withdraw", "recall"})
+MONEY = frozenset({"dollar", "dollars", "euro", "euros", "yuan", "pound", "pounds", "rouble", "roubles", "ruble", "rubles",
+                   "million", "billion", "trillion", "$", "us$", "usd", "€", "£"})
 COPULAS = frozenset({"be", "remain", "stay", "become"})
 NP_DEPS = frozenset({"compound", "amod", "poss", "conj", "appos", "nmod", "flat", "npadvmod", "nummod", "det"})
 # capitalised words that make a following demonym or name a region's ("Latin American", "South America")
@@ -398,7 +406,7 @@ class _Sentence:
         return {}
 
     def pronoun_referent(self, pron: Any) -> dict[str, float]:
-        """A possessive "its/his/their": the closest preceding subject or possessor in the sentence.
+        """A possessive "its/his/their": the closest preceding actor in the sentence.
 
         In a predicate noun ("Y is its ally") the pronoun is not the clause's own subject.
         """
@@ -419,8 +427,10 @@ class _Sentence:
                     t = t.head if t.dep_ != "pobj" else t.head.head
                 else:
                     break
-            if t.dep_ in ("nsubj", "nsubjpass", "poss"):
-                return {k: v * 0.85 for k, v in self.np(t, wide=False).items()}
+            if t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "attr", "appos"):
+                found = self.np(t, wide=False)
+                if found:
+                    return {k: v * 0.85 for k, v in found.items()}
         return {}
 
     def person_np(self, tok: Any, verb: Any) -> dict[str, float]:
@@ -533,7 +543,7 @@ class _Sentence:
     def arguments(self, head: Any, cue: _Cue, span: tuple[int, int]) -> _Args:
         args = _Args()
         if head.pos_ in ("VERB", "AUX") and not (cue.agent and head.pos_ != "VERB"):
-            self.verb_args(head, args)
+            self.verb_args(head, args, span)
         else:
             self.noun_args(head, cue, args)
         for i in range(*span):  # the cue itself is no argument ("Russian Defense Minister" aside)
@@ -545,10 +555,17 @@ class _Sentence:
             args.subjects, args.objects = args.objects, args.subjects
         return args
 
-    def verb_args(self, verb: Any, args: _Args) -> None:
+    def verb_args(self, verb: Any, args: _Args, span: tuple[int, int] = (0, 0)) -> None:
         subj, passive = self.subjects_of(verb)
         args.subjects.update(subj)
         args.objects.update(self.objects_of_verb(verb))
+        for c in verb.children:  # a preposition written in the cue ("invest in", "side with")
+            if c.dep_ == "prep" and span[0] <= c.i < span[1]:
+                args.objects.update(self.pobj(c))
+        if not args.objects and verb.lemma_ in FROM_OBJECT_VERBS:  # "borrowed from China", "expelled ... from X"
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    args.objects.update(self.pobj(c))
         if not args.objects and not passive:  # "threatened to strike Iran"
             for c in verb.children:
                 if c.dep_ == "xcomp":
@@ -623,9 +640,21 @@ class _Sentence:
                 args.subjects.update({k: v * 0.9 for k, v in hn_subj.items()})
         verb, path = self.governing_verb(noun)
         blocking = set(path) & BLOCKING_PREPS
-        if blocking == {"in"} and verb is not None and (verb.lemma_ in COPULAS or self.in_addition(noun)):
+        if blocking == {"in"} and verb is not None and (verb.lemma_ in COPULAS or self.in_addition(noun) or (
+                noun.dep_ == "pobj" and noun.head.lower_ == "in" and _is_amount(noun.head.head))):
             blocking = set()  # "X is in a conflict with Y", "in addition to the shipment of arms"
         borrow = verb is not None and not blocking and not any(d in ("nsubj", "nsubjpass", "csubj") for d in path)
+        if borrow and verb is not None and verb.lemma_ in RECEIVE and noun.dep_ == "dobj":
+            # "Ukraine received aid from Poland", "India bought arms from Russia": the clause subject receives
+            vsubj, _ = self.subjects_of(verb)
+            giver = dict(own_subj)
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    giver.update(self.pobj(c))
+            args.subjects.clear()
+            args.subjects.update(giver)
+            args.objects.update({k: v * 0.9 for k, v in vsubj.items() if k not in giver})
+            return
         if borrow:
             assert verb is not None
             vsubj, vpassive = self.subjects_of(verb)
@@ -843,6 +872,11 @@ class _Sentence:
             if t.pos_ in ("VERB", "AUX"):
                 return t, path
         return None, path
+
+
+def _is_amount(tok: Any) -> bool:
+    """"two billion dollars (in aid)", "$400 million (in military aid)"."""
+    return tok.like_num or tok.lower_ in MONEY or any(c.like_num or c.lower_ in MONEY for c in tok.children)
 
 
 def _first_person(tok: Any) -> bool:

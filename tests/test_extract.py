@@ -98,7 +98,28 @@ CASES = {
         "The foreign ministers of Turkey and Azerbaijan held talks in Baku on Tuesday.",
         {("TUR", "visited", "AZE")},
     ),
+    "receiving from": (
+        "Moldova received humanitarian aid from Romania and Bulgaria.",
+        {("ROU", "providesAidTo", "MDA"), ("BGR", "providesAidTo", "MDA")},
+    ),
+    "amount in aid": (
+        "Qatar pledged three billion dollars in aid to Lebanon.",
+        {("QAT", "providesAidTo", "LBN")},
+    ),
+    "borrowing is an inverse cue": (
+        "Angola has borrowed heavily from China.",
+        {("CHN", "creditorOf", "AGO")},
+    ),
+    "the two countries": (
+        "Spain's prime minister flew to Rabat on Monday.\n\nThe two countries signed a migration accord.",
+        {("ESP", "agreementWith", "MAR")},
+    ),
+    "generic cue with a military qualifier": (
+        "Greece expanded its cooperation with the navies of Egypt and Cyprus.",
+        {("EGY", "militaryCooperationWith", "GRC"), ("CYP", "militaryCooperationWith", "GRC")},
+    ),
     # negation, denial, hedges: nothing
+    "a bid is no membership": ("Turkey opposed Sweden's bid to join NATO.", {("TUR", "opposes", "SWE")}),
     "negation": ("Brazil did not sign the agreement with Argentina.", set()),
     "denial": ("Iran denied supplying weapons to Russia.", set()),
     "may consider": ("Egypt may consider an alliance with Ethiopia.", set()),
