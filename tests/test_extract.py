@@ -177,7 +177,6 @@ WORDS = ["Russia", "Venezuela", "the Kremlin", "Putin", "Cuban", "NATO", "signed
          "not", "may", "sanctions", "on", "'s", "creditor", ",", ".", "\n\n", "\"", "which", "by", "was", "allies"]
 
 
-@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)))
 def test_arbitrary_text_never_crashes(vocab: Vocabulary, nlp: object, text: str) -> None:
@@ -211,6 +210,7 @@ def test_cli_extract_jsonl(run: Callable[..., Result], tmp_path: Path, nlp: obje
     assert "facts from 1 articles" in result.stderr
 
 
+@pytest.mark.slow  # starts two worker processes that load spaCy
 def test_cli_extract_jobs_gives_the_same_output(run: Callable[..., Result], tmp_path: Path, nlp: object) -> None:
     paths = []
     for n in range(5):
@@ -251,7 +251,7 @@ def _edges(store: object, relation: str) -> set[tuple[str, str]]:
     return {(r["s"].value.removeprefix(str(ACTOR)), r["o"].value.removeprefix(str(ACTOR))) for r in rows}
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_rejected_curated_fact_suppresses_the_extracted_claim(vocab: Vocabulary, nlp: object, tmp_path: Path,
                                                               jobs: int) -> None:
     article = tmp_path / "articles" / "talks.txt"
