@@ -171,6 +171,8 @@ def _rules(vocab: Vocabulary) -> _Rules:
     if hit is not None and hit[0] is vocab:
         return hit[1]
     rules = _compile(vocab)
+    while len(_RULES) >= 4:  # a few vocabularies per process at most
+        del _RULES[next(iter(_RULES))]
     _RULES[id(vocab)] = (vocab, rules)  # keeps vocab alive, so its id is not reused
     return rules
 
@@ -304,10 +306,10 @@ class _Sentence:
         if m is not None:
             conf = 1.0 if m.kind in ("name", "alias") else 0.9 if m.kind in ("person", "capital", "metonym") else 0.85
             nxt = tok.nbor(1).lower_ if tok.i + 1 < self.hi else ""
-            if m.kind == "demonym" and (nxt in NON_STATE_HEADS or (
-                    tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in NON_STATE_HEADS)):
-                pass  # "Iranian airline", "Russian opposition leader": not the state acting
-            else:
+            # "Iranian airline", "Russian opposition leader": the demonym does not name the state acting
+            non_state = m.kind == "demonym" and (nxt in NON_STATE_HEADS or (
+                tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in NON_STATE_HEADS))
+            if not non_state:
                 out[m.actor] = max(out.get(m.actor, 0), conf * (0.95 ** depth))
         for c in tok.children:
             dep = c.dep_
@@ -825,14 +827,11 @@ class _Sentence:
         other.update(own_subj)  # "NATO member", "Kremlin ally"
         top = self.top_np(noun)
         if not holder:
-            if top.dep_ in ("attr", "acomp", "oprd") or (top.dep_ == "nsubj" and False):
-                verb = top.head
-                s, _ = self.subjects_of(verb)
+            if top.dep_ in ("attr", "acomp", "oprd"):  # "Moscow is Venezuela's creditor"
+                s, _ = self.subjects_of(top.head)
                 holder.update(s)
-            elif top.dep_ == "appos":
+            elif top.dep_ == "appos":  # "Poland, a NATO member"
                 holder.update(self.np(top.head, wide=False))
-            elif top.i == noun.i and noun.dep_ in ("nsubj", "nsubjpass"):
-                pass
         if not other:
             verb, _ = self.governing_verb(noun)
             if verb is not None:
