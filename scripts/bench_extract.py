@@ -5,7 +5,8 @@ Generates (deterministically, from the templates below) a corpus of news-like
 articles of about 400-500 words, then times
 
   * ``extract`` over all articles in this process (--jobs 1),
-  * the same through a pool of 2 processes (--jobs 2, worker start-up included),
+  * the same through a pool of 2 processes (--jobs 2), with and without worker start-up,
+  * the pipeline extract uses (no NER) over every text, without the rules,
   * the bare spaCy pipeline (``nlp.pipe`` with the same model, all its
     components) over the same texts,
 
@@ -18,6 +19,7 @@ pipeline's, as medians of --repeat runs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -141,17 +143,35 @@ def main() -> None:
         for _ in bare.pipe(texts, batch_size=64):
             pass
 
+    def our_pipe() -> None:  # the pipeline extract uses (no NER), over every text, without rules
+        for _ in load_pipeline().pipe(texts, batch_size=64):
+            pass
+
+    warm = Extractor(vocab, jobs=2)
+    list(warm.map(corpus[:16]))  # both workers started and warmed up
+
+    def ours_jobs2_warm() -> None:
+        for _ in warm.map(corpus):
+            pass
+
     t_bare = timed(bare_pipe, args.repeat)
+    t_pipe = timed(our_pipe, args.repeat)
     t_one = timed(ours, args.repeat)
     t_two = timed(ours_jobs2, args.repeat)
+    t_warm = timed(ours_jobs2_warm, args.repeat)
+    warm.close()
     n_facts = sum(len(f) for f in facts)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"corpus: {len(corpus)} articles, {n_words} words ({n_words / len(corpus):.0f} per article), "
-          f"{n_facts} facts; model {bare.meta.get('name')} {bare.meta.get('version')}; median of {args.repeat} runs")
-    print(f"{'run':34} {'seconds':>8} {'articles/s':>11} {'words/s':>9} {'x bare':>7}")
+          f"{n_facts} facts; model {bare.meta.get('name')} {bare.meta.get('version')}; median of {args.repeat} runs; "
+          f"{os.cpu_count()} CPUs, load average {load:.1f}")
+    print(f"{'run':40} {'seconds':>8} {'articles/s':>11} {'words/s':>9} {'x bare':>7}")
     for label, t in (("bare spaCy nlp.pipe (all components)", t_bare),
+                     ("spaCy without NER, no rules", t_pipe),
                      ("extract --jobs 1", t_one),
-                     ("extract --jobs 2 (incl. start-up)", t_two)):
-        print(f"{label:34} {t:8.2f} {len(corpus) / t:11.1f} {n_words / t:9.0f} {t / t_bare:7.2f}")
+                     ("extract --jobs 2 (incl. start-up)", t_two),
+                     ("extract --jobs 2 (warm pool)", t_warm)):
+        print(f"{label:40} {t:8.2f} {len(corpus) / t:11.1f} {n_words / t:9.0f} {t / t_bare:7.2f}")
 
 
 if __name__ == "__main__":
