@@ -767,7 +767,7 @@ class _Sentence:
         args.objects.update(place)
 
     def collective_args(self, noun: Any, args: _Args) -> None:
-        """"G7 is a group of seven countries, A, B and C": A, B, C memberOf G7."""
+        """"G7 is a group of seven countries, A, B and C": A, B and C are members of G7."""
         kinds = self.rules.actor_kind
         if noun.dep_ == "attr":
             org, _ = self.subjects_of(noun.head)
