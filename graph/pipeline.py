@@ -6,7 +6,10 @@ errors of single files are collected, never raised, so the batch goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +22,8 @@ from .model import Article, Fact
 from .store import AllianceStore
 from .vocab import Vocabulary
 
-__all__ = ["BatchResult", "ingest_files", "extract_articles", "build_exports", "project_graph", "render_page",
-           "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
+__all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "project_graph",
+           "render_page", "render_store_html", "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -45,64 +48,153 @@ class BatchResult:
         return f"{self.files} files, {self.articles} articles, {self.facts} facts, {self.claims} claims written{bad}"
 
 
-def extract_articles(articles: Iterable[Article], vocab: Vocabulary) -> list[Fact]:
-    """Run the extractor over articles (in this process)."""
-    from .extract import extract
+class Extractor:
+    """Maps :func:`graph.extract.extract` over articles, here or in ``jobs`` processes.
 
-    out: list[Fact] = []
-    for a in articles:
-        out.extend(extract(a, vocab))
-    return out
+    ``submit`` returns a future; ``map`` yields one list of facts per article
+    in input order, whatever the number of processes.  Use it as a context
+    manager so the process pool is shut down.
+    """
+
+    def __init__(self, vocab: Vocabulary, jobs: int = 1, chunk: int = 8) -> None:
+        self.vocab = vocab
+        self.jobs = max(1, jobs)
+        self.chunk = max(1, chunk)
+        self._pool: ProcessPoolExecutor | None = None
+        if self.jobs > 1:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker_init, initargs=(vocab,))
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def submit(self, articles: list[Article]) -> Future[list[list[Fact]]]:
+        """Extract from ``articles`` (one list of facts each), in the pool when there is one."""
+        if self._pool is not None:
+            return self._pool.submit(_worker_extract, articles)
+        from .extract import extract_many
+
+        done: Future[list[list[Fact]]] = Future()
+        try:
+            done.set_result(extract_many(articles, self.vocab))
+        except Exception as e:  # handed to whoever asks for the result, as a pool would
+            done.set_exception(e)
+        return done
+
+    def map(self, articles: Iterable[Article]) -> Iterator[list[Fact]]:
+        """One list of facts per article, in input order."""
+        pending: deque[Future[list[list[Fact]]]] = deque()
+        batch: list[Article] = []
+        window = 2 * self.jobs
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.chunk:
+                pending.append(self.submit(batch))
+                batch = []
+                while len(pending) > window:
+                    yield from pending.popleft().result()
+        if batch:
+            pending.append(self.submit(batch))
+        while pending:
+            yield from pending.popleft().result()
+
+
+_WORKER_VOCAB: Vocabulary | None = None
+
+
+def _worker_init(vocab: Vocabulary) -> None:  # pragma: no cover - runs in worker processes
+    global _WORKER_VOCAB
+    _WORKER_VOCAB = vocab
+
+
+def _worker_extract(articles: list[Article]) -> list[list[Fact]]:  # pragma: no cover - runs in worker processes
+    from .extract import extract_many
+
+    assert _WORKER_VOCAB is not None
+    return extract_many(articles, _WORKER_VOCAB)
+
+
+def extract_articles(articles: Iterable[Article], vocab: Vocabulary, *, jobs: int = 1) -> list[Fact]:
+    """Run the extractor over articles; ``jobs`` > 1 uses that many processes (same result, same order)."""
+    with Extractor(vocab, jobs) as ex:
+        return [fact for facts in ex.map(articles) for fact in facts]
 
 
 def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary, *, extract: bool = True,
-                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
                  on_error: Callable[[AllianceGraphError], None] | None = None) -> BatchResult:
     """Load each file and write what it holds, one article per transaction.
 
     A file with an error adds nothing; its error is recorded (and passed to
-    ``on_error``) and the batch goes on.
+    ``on_error``) and the batch goes on.  With ``jobs`` > 1 extraction runs
+    in that many processes while files are read and written here, in order.
     """
-    from .extract import extract as run_extract
-
     result = BatchResult()
     cache = _ArticleCache(max_bytes)
-    for path in files:
-        result.files += 1
+    # what is waiting to be written, in input order: (path, article, facts or a future of them)
+    pending: deque[tuple[Path, list[tuple[Article, list[Fact]]] | None, list[Article], Future[list[list[Fact]]] | None]] = deque()
+
+    def record(e: AllianceGraphError) -> None:
+        result.errors.append(e)
+        if on_error:
+            on_error(e)
+
+    def write_oldest() -> None:
+        _path, curated, articles, future = pending.popleft()
         try:
-            if is_fact_file(path):
-                pairs = load_facts(path, vocab, max_bytes=max_bytes, _cache=cache)
-                by_article: dict[str, tuple[Article, list[Fact]]] = {}
-                for article, fact in pairs:
-                    by_article.setdefault(article.id, (article, []))[1].append(fact)
-                for article, facts in by_article.values():
+            if curated is not None:
+                for article, facts in curated:
                     result.claims += store.write_article(article, facts)
                     result.facts += len(facts)
-            elif is_article_file(path):
-                for article in load_articles(path, max_bytes=max_bytes):
-                    facts = run_extract(article, vocab) if extract else []
-                    result.claims += store.write_article(article, facts, replace_extracted=extract)
-                    result.articles += 1
-                    result.facts += len(facts)
-            else:
-                raise InputError(path, f"not an article or fact file (suffix {path.suffix or 'none'!r})")
+                return
+            found = future.result() if future is not None else [[] for _ in articles]
+            for article, facts in zip(articles, found, strict=True):
+                result.claims += store.write_article(article, facts, replace_extracted=extract)
+                result.articles += 1
+                result.facts += len(facts)
         except AllianceGraphError as e:
-            result.errors.append(e)
-            if on_error:
-                on_error(e)
+            record(e)
+
+    with Extractor(vocab, jobs if extract else 1) as extractor:
+        for path in files:
+            result.files += 1
+            try:
+                if is_fact_file(path):
+                    pairs = load_facts(path, vocab, max_bytes=max_bytes, _cache=cache)
+                    by_article: dict[str, tuple[Article, list[Fact]]] = {}
+                    for article, fact in pairs:
+                        by_article.setdefault(article.id, (article, []))[1].append(fact)
+                    pending.append((path, list(by_article.values()), [], None))
+                elif is_article_file(path):
+                    articles = load_articles(path, max_bytes=max_bytes)
+                    pending.append((path, None, articles, extractor.submit(articles) if extract else None))
+                else:
+                    raise InputError(path, f"not an article or fact file (suffix {path.suffix or 'none'!r})")
+            except AllianceGraphError as e:
+                record(e)
+            while len(pending) > 2 * extractor.jobs:
+                write_oldest()
+        while pending:
+            write_oldest()
     return result
 
 
 def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,
                   until: str | None = None, min_sources: int = 1) -> Any:
-    """The actor graph (an ``nx.MultiDiGraph``) that pages and analysis work on.
+    """The actor graph (an ``nx.MultiDiGraph``) the page draws: ``analysis.project`` with blocs and centrality."""
+    from . import analysis
 
-    Stand-in until ``analysis.project`` + ``analysis.annotate`` land: the
-    same shape, without blocs and centrality (the page then sizes by degree).
-    """
-    from .render import store_graph
-
-    return store_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    G = analysis.project(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    analysis.annotate(G)
+    return G
 
 
 def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: str | None = None, depth: int = 1,
@@ -113,6 +205,10 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
 
     vocab = store.vocab
     G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    if focus is not None:  # any name the ontology knows (Moscow, the Kremlin), as in `alliances ego`
+        from .analysis import resolve_actor
+
+        focus = resolve_actor(focus, vocab, G)
     filters = []
     if relations:
         filters.append("relations: " + ", ".join(vocab.relation(r).label for r in relations))
@@ -125,6 +221,9 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
     note = ("Filtered: " + "; ".join(filters) + ".") if filters else None
     return render_html(G, vocab, title=title, focus=focus, depth=depth, note=note,
                        max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes or None)
+
+
+render_store_html = render_page  # the first version's name
 
 
 def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:

@@ -38,7 +38,6 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import AllianceGraphError, UnknownActor
-from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = [
@@ -47,9 +46,8 @@ __all__ = [
     "BLOC_COLOURS",
     "render_html",
     "page_data",
+    "links",
     "neighbourhood",
-    "store_graph",
-    "render_store_html",
     "json_for_script",
 ]
 
@@ -59,6 +57,9 @@ BLOC_COLOURS = ("#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69"
                 "#fccde5", "#ffed6f", "#bc80bd", "#ccebc5", "#d9d9d9", "#e5c494")
 NO_BLOC = "#c6ccd6"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+EDGE_FIELDS = ("from", "to", "relation", "sources", "confidence", "first", "last", "directed", "negative")
+EVIDENCE_FIELDS = ("sentence", "article", "date", "confidence")  # article: index into the articles
+ARTICLE_FIELDS = ("article", "title", "source")
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 
@@ -106,7 +107,7 @@ def json_for_script(value: object) -> str:
     >>> json_for_script({"t": "</script><b>&\\u2028"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
@@ -129,13 +130,7 @@ def _find_actor(G: nx.MultiDiGraph, vocab: Vocabulary, actor: str) -> str:
     raise UnknownActor(actor)
 
 
-def neighbourhood(G: nx.MultiDiGraph, actor: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The actors within ``depth`` links of ``actor`` (either direction) and the links among them.
-
-    >>> G = nx.MultiDiGraph([("A", "B", "r"), ("B", "C", "r"), ("C", "D", "r")])
-    >>> sorted(neighbourhood(G, "B", 1))
-    ['A', 'B', 'C']
-    """
+def _reach(G: nx.MultiDiGraph, actor: str, depth: int) -> set[str]:
     seen = {actor}
     frontier = deque([(actor, 0)])
     while frontier:
@@ -146,18 +141,28 @@ def neighbourhood(G: nx.MultiDiGraph, actor: str, depth: int = 1) -> nx.MultiDiG
             if m not in seen:
                 seen.add(m)
                 frontier.append((m, d + 1))
-    return G.subgraph(seen)
+    return seen
 
 
-def _centrality(G: nx.MultiDiGraph) -> dict[str, float]:
-    """The graph's ``centrality`` attribute, or normalised degree where it is missing."""
-    degree = dict(G.degree())
-    top = max(degree.values(), default=0) or 1
-    out = {}
-    for n, d in G.nodes(data=True):
-        c = d.get("centrality")
-        out[n] = float(c) if isinstance(c, int | float) and math.isfinite(c) else degree[n] / top
-    return out
+def neighbourhood(G: nx.MultiDiGraph, actor: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The actors within ``depth`` links of ``actor`` (either direction) and the links among them.
+
+    >>> G = nx.MultiDiGraph([("A", "B", "r"), ("B", "C", "r"), ("C", "D", "r")])
+    >>> sorted(neighbourhood(G, "B", 1))
+    ['A', 'B', 'C']
+    """
+    return G.subgraph(_reach(G, actor, depth))
+
+
+def _number(value: object, digits: int) -> float | None:
+    t = type(value)
+    if t is float:
+        return round(value, digits) if value - value == 0 else None  # type: ignore[operator, call-overload]
+    if t is int:
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, int | float) and not isinstance(value, bool):  # numpy scalars, Decimal-free
+        return _number(float(value), digits)
+    return None
 
 
 # ---------------------------------------------------------------------------- page data
@@ -168,18 +173,15 @@ def _date(value: object) -> str | None:
 
 
 def _evidence(items: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
-    items = list(items or [])
-    kept = []
-    for e in items[:MAX_EVIDENCE]:
-        conf = e.get("confidence")
-        kept.append({
-            "sentence": str(e.get("sentence") or ""),
-            "title": str(e.get("title") or ""),
-            "date": _date(e.get("date")),
-            "source": str(e.get("source") or ""),
-            "article": str(e.get("article") or ""),
-            "confidence": round(float(conf), 3) if isinstance(conf, int | float) else None,
-        })
+    items = list(items or ())
+    kept = [{
+        "sentence": str(e.get("sentence") or ""),
+        "title": str(e.get("title") or ""),
+        "date": _date(e.get("date")),
+        "source": str(e.get("source") or ""),
+        "article": str(e.get("article") or ""),
+        "confidence": _number(e.get("confidence"), 3),
+    } for e in items[:MAX_EVIDENCE]]
     return {"items": kept, "more": max(0, len(items) - MAX_EVIDENCE)}
 
 
@@ -193,39 +195,67 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
 
     Keeps at most ``max_nodes`` actors, the most central ones (and always
     ``focus``); ``left_out`` says how many actors and links were dropped.
+    Works on the whole graph's edge list once (no subgraph views: they are
+    slow to iterate).
     """
-    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
+    total_nodes = G.number_of_nodes()
     focus_id = None
+    pool: set[str] | None = None  # None: every actor
     if focus is not None:
         focus_id = _find_actor(G, vocab, focus)
-        G = neighbourhood(G, focus_id, depth)
-    centrality = _centrality(G)
-    pool_nodes, pool_edges = G.number_of_nodes(), G.number_of_edges()
-    keep = sorted(G.nodes)
-    truncated = max_nodes is not None and len(keep) > max_nodes
-    if max_nodes is not None and truncated:
-        ranked = sorted(G.nodes, key=lambda n: (n != focus_id, -centrality[n], str(n)))
-        keep = sorted(ranked[:max_nodes])
-        G = G.subgraph(keep)
-    cmax = max(centrality.values(), default=0.0) or 1.0
+        pool = _reach(G, focus_id, depth)
+    node_attrs = G.nodes
+    pool_nodes = total_nodes if pool is None else len(pool)
+
+    # every link among the pool: (u, v, key, data); one pass, which also counts them all
+    # (number_of_edges() would walk every node's degree again)
+    all_edges = list(G.edges(keys=True, data=True))
+    total_edges = len(all_edges)
+    raw = [(u, v, k, d) for u, v, k, d in all_edges if pool is None or (u in pool and v in pool)]
+    pool_edges = len(raw)
+    degree: dict[str, int] = dict.fromkeys(pool if pool is not None else G.nodes, 0)
+    for u, v, _, _ in raw:
+        degree[u] += 1
+        degree[v] += 1
+    top = max(degree.values(), default=0) or 1
+    centrality = {}
+    for n in degree:
+        c = _number(node_attrs[n].get("centrality"), 6)
+        centrality[n] = c if c is not None else degree[n] / top
+
+    truncated = max_nodes is not None and pool_nodes > max_nodes
+    if truncated:
+        ranked = sorted(centrality, key=lambda n: (n != focus_id, -centrality[n], n))
+        keep = set(ranked[:max_nodes])
+        raw = [e for e in raw if e[0] in keep and e[1] in keep]
+        shown_degree = dict.fromkeys(keep, 0)
+        for u, v, _, _ in raw:
+            shown_degree[u] += 1
+            shown_degree[v] += 1
+    else:
+        keep, shown_degree = set(degree), degree
+    raw.sort(key=lambda e: e[:3])
+    cmax = max((centrality[n] for n in keep), default=0.0) or 1.0
 
     nodes = []
+    labels = {}
     blocs: dict[int, int] = {}
-    for n in keep:
-        d = G.nodes[n]
-        label = str(d.get("label") or (vocab.actors[n].label if n in vocab.actors else n))
-        kind = str(d.get("kind") or (vocab.actors[n].kind if n in vocab.actors else "State"))
-        bloc = d.get("bloc")
-        bloc = int(bloc) if isinstance(bloc, int | float) and not isinstance(bloc, bool) else None
+    for n in sorted(keep):
+        d = node_attrs[n]
+        actor = vocab.actors.get(n)
+        label = labels[n] = str(d.get("label") or (actor.label if actor else n))
+        kind = str(d.get("kind") or (actor.kind if actor else "State"))
+        b = d.get("bloc")
+        bloc = int(b) if isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b) else None
         if bloc is not None:
             blocs[bloc] = blocs.get(bloc, 0) + 1
         colour = BLOC_COLOURS[bloc % len(BLOC_COLOURS)] if bloc is not None else NO_BLOC
         c = centrality[n]
         title = f"{label} ({n})\n{'organisation' if kind == 'Organization' else 'state'}"
         title += f" · bloc {bloc}" if bloc is not None else ""
-        title += f" · centrality {c:.3f} · {G.degree(n)} links"
+        title += f" · centrality {c:.3f} · {shown_degree[n]} links"
         nodes.append({
-            "id": str(n), "label": label, "kind": kind, "bloc": bloc, "centrality": round(c, 4),
+            "id": n, "label": label, "kind": kind, "bloc": bloc, "centrality": round(c, 4),
             "shape": "diamond" if kind == "Organization" else "dot",
             "size": round(10 + 30 * math.sqrt(max(c, 0.0) / cmax), 2),
             "color": {"background": colour, "border": "#555555",
@@ -235,48 +265,45 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
             "title": title,
         })
 
-    edges = []
-    evidence = {}
-    counts: dict[str, int] = {}
-    raw = sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
-    pair_index: dict[tuple[str, str], int] = {}
+    # Links travel as compact rows (the page turns them into vis edges), evidence
+    # as rows pointing into one table of articles: a 10,000-link page stays small.
+    edges: list[list[Any]] = []
+    evidence: list[list[Any]] = []
+    articles: dict[tuple[str, str, str], int] = {}
+    rel_index: dict[str, int] = {}
+    rel_list = []
     for u, v, key, d in raw:
-        rel = vocab.relation(str(d.get("relation") or key))
-        counts[rel.name] = counts.get(rel.name, 0) + 1
+        name = str(d.get("relation") or key)
+        r = rel_index.get(name)
+        if r is None:
+            rel_list.append(vocab.relation(name))
+            r = rel_index[name] = len(rel_list) - 1
+        rel = rel_list[r]
         polarity = d.get("polarity", rel.polarity)
-        directed = bool(d.get("directed", rel.directed))
-        sources = int(d.get("sources") or len(d.get("evidence") or ()) or 1)
-        conf = d.get("confidence")
-        first, last = _date(d.get("first")), _date(d.get("last"))
-        eid = f"e{len(edges)}"
-        ulabel, vlabel = G.nodes[u].get("label") or u, G.nodes[v].get("label") or v
-        title = f"{ulabel} {'→' if directed else '—'} {vlabel}: {rel.label}\n{sources} source{'s' if sources != 1 else ''}"
-        if first or last:
-            title += " · " + (first if first == last else f"{first or '?'} to {last or '?'}")
-        colour = _colour(rel.colour)
-        pair = (min(str(u), str(v)), max(str(u), str(v)))
-        k = pair_index[pair] = pair_index.get(pair, -1) + 1
-        edge: dict[str, Any] = {
-            "id": eid, "from": str(u), "to": str(v), "relation": rel.name, "relationLabel": rel.label,
-            "directed": directed, "sources": sources,
-            "confidence": round(float(conf), 3) if isinstance(conf, int | float) else None,
-            "first": first, "last": last,
-            "color": {"color": colour, "highlight": colour, "hover": colour, "inherit": False},
-            "dashes": bool(polarity is not None and polarity < 0),
-            "width": round(1 + 1.5 * math.log2(1 + max(sources, 1)), 2),
-            "arrows": "to" if directed else "",
-            "title": title,
-        }
-        if k:  # parallel links of one pair fan out instead of overlapping
-            edge["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
-                              "roundness": round(0.15 * ((k + 1) // 2), 2)}
-        edges.append(edge)
-        evidence[eid] = _evidence(d.get("evidence"))
+        ev = list(d.get("evidence") or ())
+        edges.append([u, v, r, int(d.get("sources") or len(ev) or 1), _number(d.get("confidence"), 3),
+                      _date(d.get("first")), _date(d.get("last")), int(bool(d.get("directed", rel.directed))),
+                      int(polarity is not None and polarity < 0)])
+        rows = []
+        for e in ev[:MAX_EVIDENCE]:
+            art = (str(e.get("article") or ""), str(e.get("title") or ""), str(e.get("source") or ""))
+            i = articles.get(art)
+            if i is None:
+                i = articles[art] = len(articles)
+            rows.append([str(e.get("sentence") or ""), i, _date(e.get("date")), _number(e.get("confidence"), 3)])
+        evidence.append([rows, max(0, len(ev) - MAX_EVIDENCE)])
 
+    # relations in ontology order; rows refer to them by position
+    order = [rel.name for rel in vocab.relations.values() if rel.name in rel_index]
+    remap = [order.index(rel.name) for rel in rel_list]
+    counts = [0] * len(order)
+    for row in edges:
+        row[2] = remap[row[2]]
+        counts[row[2]] += 1
     relations = [{
-        "name": r.name, "label": r.label, "comment": r.comment, "colour": _colour(r.colour),
-        "directed": r.directed, "negative": r.polarity < 0, "count": counts[r.name],
-    } for r in vocab.relations.values() if r.name in counts]
+        "name": rel.name, "label": rel.label, "comment": rel.comment, "colour": _colour(rel.colour),
+        "directed": rel.directed, "negative": rel.polarity < 0, "count": counts[i],
+    } for i, rel in enumerate(vocab.relation(name) for name in order)]
     n = len(nodes)
     options = {
         "autoResize": True,
@@ -285,16 +312,18 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
             "enabled": True, "solver": "forceAtlas2Based", "minVelocity": 1, "timestep": 0.5,
             "forceAtlas2Based": {"gravitationalConstant": -80, "centralGravity": 0.01, "springLength": 120,
                                  "springConstant": 0.08, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": True, "iterations": 1000 if n <= 150 else 300, "updateInterval": 50, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 1000 if n <= 150 else 300 if n <= 600 else 100,
+                              "updateInterval": 50, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n > 300, "navigationButtons": False},
         "edges": {"smooth": False, "selectionWidth": 2, "hoverWidth": 1},
         "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
     return {
-        "nodes": nodes, "edges": edges, "evidence": evidence, "options": options, "focus": focus_id,
-        "relations": [r["name"] for r in relations],
-        "_legend": relations, "_blocs": dict(sorted(blocs.items())),
+        "version": 1,
+        "edge_fields": EDGE_FIELDS, "evidence_fields": EVIDENCE_FIELDS, "article_fields": ARTICLE_FIELDS,
+        "relations": relations, "nodes": nodes, "edges": edges, "evidence": evidence,
+        "articles": [list(a) for a in articles], "options": options, "focus": focus_id, "blocs": dict(sorted(blocs.items())),
         "shown": {"nodes": n, "edges": len(edges)},
         "total": {"nodes": total_nodes, "edges": total_edges},
         "truncated": truncated,
@@ -302,9 +331,22 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
     }
 
 
+def links(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The link rows of ``page_data`` as dicts, with their relation name and evidence (for tests and tools)."""
+    arts = [dict(zip(ARTICLE_FIELDS, a, strict=True)) for a in data["articles"]]
+    out = []
+    for row, (rows, more) in zip(data["edges"], data["evidence"], strict=True):
+        d = dict(zip(EDGE_FIELDS, row, strict=True))
+        d["relation"] = data["relations"][d["relation"]]["name"]
+        d["evidence"] = [{**dict(zip(EVIDENCE_FIELDS, ev, strict=True)), **arts[ev[1]]} for ev in rows]
+        d["more"] = more
+        out.append(d)
+    return out
+
+
 def _summary(data: Mapping[str, Any]) -> str:
     n, m = data["shown"]["nodes"], data["shown"]["edges"]
-    articles = {e["article"] for ev in data["evidence"].values() for e in ev["items"] if e["article"]}
+    articles = {a[0] for a in data["articles"] if a[0]}
     text = f"{n:,} actor{'s' if n != 1 else ''} · {m:,} link{'s' if m != 1 else ''}"
     if articles:
         text += f" · evidence from {len(articles):,} article{'s' if len(articles) != 1 else ''}"
@@ -321,7 +363,7 @@ def render_html(G: nx.MultiDiGraph, vocab: Vocabulary, *, title: str = "Alliance
     actors within ``depth`` links of that actor (an id or a name).
     """
     data = page_data(G, vocab, max_nodes=max_nodes, focus=focus, depth=depth)
-    legend, blocs = data.pop("_legend"), data.pop("_blocs")
+    legend, blocs = data["relations"], data["blocs"]
     notes = [note] if note else []
     if focus is not None:
         label = next(nd["label"] for nd in data["nodes"] if nd["id"] == data["focus"])
@@ -344,62 +386,3 @@ def render_html(G: nx.MultiDiGraph, vocab: Vocabulary, *, title: str = "Alliance
         vis_js=Markup(assets["vis_js"]), app_js=Markup(assets["app_js"]), data=Markup(payload),
     )
     return page
-
-
-# ---------------------------------------------------------------------------- from the store
-# Stand-in for analysis.project until it lands on main; then pipeline switches to it.
-
-
-def store_graph(store: AllianceStore, *, relations: Iterable[str] | None = None, since: str | None = None,
-                until: str | None = None, min_sources: int = 1) -> nx.MultiDiGraph:
-    """The actor graph of ``store`` shaped like ``analysis.project`` (without bloc/centrality)."""
-    vocab = store.vocab
-    wanted = {vocab.relation(r).name for r in relations} if relations else None
-    q = """SELECT ?s ?p ?o ?a ?conf ?ev ?cdate ?title ?issued ?source WHERE {
-      ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
-      FILTER NOT EXISTS { ?c ag:rejected true }
-      OPTIONAL { ?c ag:confidence ?conf } OPTIONAL { ?c ag:evidence ?ev } OPTIONAL { ?c dcterms:date ?cdate }
-      OPTIONAL { ?a dcterms:title ?title } OPTIONAL { ?a dcterms:issued ?issued } OPTIONAL { ?a dcterms:source ?source }
-    }"""
-    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in store.query(q):  # type: ignore[union-attr]
-        from rdflib import URIRef
-
-        rel = vocab.relation_for_iri(URIRef(row["p"].value))
-        s, o = vocab.actor_id(row["s"].value), vocab.actor_id(row["o"].value)
-        if rel is None or s is None or o is None or (wanted is not None and rel.name not in wanted):
-            continue
-        date = (row["cdate"] or row["issued"])
-        date_s = date.value if date is not None else None
-        if (since and (date_s is None or date_s < since)) or (until and (date_s is None or date_s[: len(until)] > until)):
-            continue
-        if rel.symmetric and o < s:
-            s, o = o, s
-        grouped.setdefault((s, rel.name, o), []).append({
-            "sentence": row["ev"].value if row["ev"] else "", "article": row["a"].value,
-            "title": row["title"].value if row["title"] else "", "date": date_s,
-            "source": row["source"].value if row["source"] else "",
-            "confidence": float(row["conf"].value) if row["conf"] else None,
-        })
-    G = nx.MultiDiGraph()
-    for (s, name, o), ev in sorted(grouped.items()):
-        rel = vocab.relation(name)
-        sources = len({e["article"] for e in ev})
-        if sources < min_sources:
-            continue
-        ev.sort(key=lambda e: (e["date"] or "", e["article"], e["sentence"]))
-        dates = [e["date"] for e in ev if e["date"]]
-        confs = [e["confidence"] for e in ev if e["confidence"] is not None]
-        for n in (s, o):
-            if n not in G:
-                a = vocab.actors.get(n)
-                G.add_node(n, label=a.label if a else n, kind=a.kind if a else "State")
-        G.add_edge(s, o, key=name, relation=name, polarity=rel.polarity, directed=rel.directed, sources=sources,
-                   confidence=max(confs) if confs else None, first=min(dates, default=None), last=max(dates, default=None),
-                   evidence=ev)
-    return G
-
-
-def render_store_html(store: AllianceStore, *, title: str = "Alliance graph", **options: Any) -> str:
-    """The page for everything in ``store`` (the stand-in projection, no blocs)."""
-    return render_html(store_graph(store), store.vocab, title=title, **options)

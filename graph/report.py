@@ -17,6 +17,7 @@ from .vocab import Vocabulary
 __all__ = ["FORMATS", "table", "format_analysis", "format_chains", "format_ego", "report_markdown", "to_json"]
 
 FORMATS = ("table", "markdown", "json")
+BLOC_MEMBERS_SHOWN = 20  # members listed per bloc in text (JSON lists all)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
@@ -93,8 +94,15 @@ def format_analysis(an: Analysis, vocab: Vocabulary, fmt: str = "table", *, leve
         text += f" {alone} actor{'s' if alone != 1 else ''} without a bloc partner stand{'s' if alone == 1 else ''} alone."
     parts += [_heading("Blocs", fmt, level), text]
     if groups:
-        parts.append(table(["bloc", "size", "members"],
-                           [[i, len(m), ", ".join(m)] for i, m in (groups[: an.top] if an.top else groups)], fmt))
+        pr = {s.id: s.pagerank for s in an.actor_scores}
+
+        def members(m: list[str]) -> str:
+            shown = sorted(m, key=lambda a: (-pr[a], a))[:BLOC_MEMBERS_SHOWN]
+            more = len(m) - len(shown)
+            return ", ".join(shown) + (f", and {more} more" if more else "")
+
+        parts.append(table(["bloc", "size", "members (most central first)"],
+                           [[i, len(m), members(m)] for i, m in (groups[: an.top] if an.top else groups)], fmt))
 
     b = an.balance
     parts.append(_heading("Structural balance", fmt, level))

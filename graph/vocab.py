@@ -60,6 +60,14 @@ class Relation:
     plover: str | None
     colour: str
     cues: tuple[str, ...]
+    agent_cues: tuple[str, ...] = ()  # nouns naming the subject ("creditor"): possessor / "of" = object
+    inverse_cues: tuple[str, ...] = ()  # grammatical subject is the relation's object ("owe")
+    object_kind: str | None = None  # "State" / "Organization" when rdfs:range restricts the object
+    qualified_cues: tuple[str, ...] = ()  # count only with one of ``qualifiers`` in their phrase ("naval cooperation")
+    qualifiers: tuple[str, ...] = ()
+    locative_cues: tuple[str, ...] = ()  # "met in Moscow": the place is the object, the participants the subjects
+    collective_cues: tuple[str, ...] = ()  # "G7 is a group of seven countries, A, B ...": A memberOf G7
+    plain_cues: tuple[str, ...] = ()  # the ag:cue literals themselves
 
     @property
     def directed(self) -> bool:
@@ -197,6 +205,12 @@ def _texts(g: Graph, s: URIRef, p: URIRef) -> tuple[str, ...]:
     return tuple(sorted({str(o) for o in g.objects(s, p) if isinstance(o, Literal)}))
 
 
+def _local(iri: object) -> str | None:
+    if isinstance(iri, URIRef) and str(iri).startswith(str(AG)):
+        return str(iri)[len(str(AG)) :]
+    return None
+
+
 def _parse(directory: Path) -> Graph:
     g = Graph()
     for name in ONTOLOGY_FILES:
@@ -232,7 +246,17 @@ def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
             polarity=int(g.value(p, AG.polarity, default=Literal(0))),
             plover=_text(g, p, AG.plover),
             colour=_text(g, p, AG.colour) or "#888888",
-            cues=_texts(g, p, AG.cue),
+            cues=tuple(sorted({*_texts(g, p, AG.cue), *_texts(g, p, AG.agentCue), *_texts(g, p, AG.inverseCue),
+                               *_texts(g, p, AG.qualifiedCue), *_texts(g, p, AG.locativeCue),
+                               *_texts(g, p, AG.collectiveCue)})),
+            agent_cues=_texts(g, p, AG.agentCue),
+            inverse_cues=_texts(g, p, AG.inverseCue),
+            object_kind=_local(g.value(p, RDFS.range)),
+            qualified_cues=_texts(g, p, AG.qualifiedCue),
+            qualifiers=_texts(g, p, AG.qualifier),
+            locative_cues=_texts(g, p, AG.locativeCue),
+            collective_cues=_texts(g, p, AG.collectiveCue),
+            plain_cues=_texts(g, p, AG.cue),
         )
     actors: dict[str, Actor] = {}
     for kind in ("State", "Organization"):

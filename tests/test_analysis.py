@@ -386,3 +386,9 @@ def test_pagerank_and_betweenness_match_networkx(vocab: Vocabulary, seed: int) -
     for s in scores:
         assert s.pagerank == pytest.approx(pr[s.id], abs=2e-4)
         assert s.betweenness == pytest.approx(bc[s.id], abs=2e-4)
+
+
+def test_empty_graph_analyses_to_nothing() -> None:
+    an = analysis.analyze(nx.MultiDiGraph())
+    assert (an.actors, an.dyads, an.actor_scores, an.blocs.members, an.balance.triads, an.strongest) == (0, 0, [], [], 0, [])
+    assert an.balance.share is None and an.blocs.modularity is None

@@ -142,3 +142,27 @@ def test_report_is_byte_identical_across_builds(run: Callable[..., Result], tmp_
     for name in ("a", "b"):
         assert run("build", "--no-extract", "--store", tmp_path / f"store-{name}", "--out", tmp_path / name).exit_code == 0
     assert (tmp_path / "a" / "report.md").read_bytes() == (tmp_path / "b" / "report.md").read_bytes()
+
+
+def test_readme_examples_are_real_output(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    store = tmp_path / "store"
+    assert run("ingest", "--no-extract", "--store", store, PROJECT / "seeds").exit_code == 0
+    analyze = run("analyze", "--store", store, "--top", "3").stdout
+    assert "\n".join(analyze.splitlines()[:14]) in readme
+    path = run("path", "Cuba", "United States", "--store", store).stdout
+    assert path in readme
+
+
+def test_report_compares_latest_year_with_earlier_ones(store_dir: Path) -> None:
+    from graph.report import report_markdown
+    from graph.store import open_store
+    from graph.vocab import load_vocabulary
+
+    with open_store(store_dir, load_vocabulary(), read_only=True) as store:
+        report = report_markdown(store)
+    change = report.split("## Change from ..2019 to 2021", 1)[1]
+    assert "| Cuba (CUB) | Venezuela (VEN) | + | - | opposes > | supports > |" in change
+    assert report.count("## ") == 5 and report.endswith("\n") and not report.endswith("\n\n")

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from graph import pipeline
 from graph.cli import cli
-from graph.errors import UnknownActor
+from graph.errors import AllianceGraphError, UnknownActor
 from graph.model import Article, Fact
-from graph.render import MAX_EVIDENCE, json_for_script, page_data, render_html, store_graph
+from graph.render import MAX_EVIDENCE, json_for_script, links, page_data, render_html
 from graph.store import AllianceStore
 from graph.vocab import load_vocabulary
 
@@ -72,7 +72,7 @@ def test_embedded_data_holds_no_markup(page):
 
 
 def test_article_text_survives_the_round_trip(page):
-    items = [i for ev in embedded_data(page)["evidence"].values() for i in ev["items"]]
+    items = [i for link in links(embedded_data(page)) for i in link["evidence"]]
     hostile = [i for i in items if i["title"] == HOSTILE_TITLE]
     assert len(hostile) == 1
     assert hostile[0]["sentence"] == HOSTILE_SENTENCE and hostile[0]["source"] == HOSTILE_SOURCE
@@ -96,26 +96,27 @@ def test_json_for_script_round_trips_without_markup(value):
     assert json.loads(text) == {"v": value}
 
 
-@pytest.mark.parametrize("s, rel, o", [(s, rel, o) for s, rel, o, *_ in EDGES])
-def test_links_are_styled_from_the_ontology(s, rel, o):
-    data = page_data(contract_graph(), VOCAB)
-    (edge,) = [e for e in data["edges"] if (e["from"], e["relation"], e["to"]) == (s, rel, o)]
+@pytest.mark.parametrize("s, rel, o, polarity, directed, sources, ev", EDGES)
+def test_links_keep_the_contract_attributes(s, rel, o, polarity, directed, sources, ev):
+    (link,) = [e for e in links(page_data(contract_graph(), VOCAB)) if (e["from"], e["relation"], e["to"]) == (s, rel, o)]
+    assert (link["directed"], link["negative"], link["sources"]) == (int(directed), int(polarity < 0), sources)
+    assert [(e["sentence"], e["title"], e["source"], e["date"]) for e in link["evidence"]] == \
+        [(e["sentence"], e["title"], e["source"], e["date"]) for e in ev]
+
+
+@pytest.mark.parametrize("rel", sorted({rel for _, rel, *_ in EDGES}))
+def test_relations_are_styled_from_the_ontology(rel):
+    (entry,) = [r for r in page_data(contract_graph(), VOCAB)["relations"] if r["name"] == rel]
     relation = VOCAB.relation(rel)
-    assert edge["color"]["color"] == relation.colour
-    assert edge["dashes"] is (relation.polarity < 0)
-    assert edge["arrows"] == ("to" if relation.directed else "")
-    assert edge["relationLabel"] == relation.label
+    assert (entry["colour"], entry["label"]) == (relation.colour, relation.label)
+    assert entry["negative"] is (relation.polarity < 0) and entry["directed"] is relation.directed
 
 
-def test_width_grows_with_sources():
-    widths = {e["sources"]: e["width"] for e in page_data(contract_graph(), VOCAB)["edges"]}
-    assert widths[1] < widths[2] < widths[3]
-
-
-def test_parallel_links_of_one_pair_do_not_overlap():
-    edges = [e for e in page_data(contract_graph(), VOCAB)["edges"] if {e["from"], e["to"]} == {"RUS", "CUB"}]
-    assert len(edges) == 2
-    assert sum("smooth" in e for e in edges) == 1
+def test_articles_are_stored_once():
+    data = page_data(contract_graph(), VOCAB)
+    used = [ev[1] for rows, _ in data["evidence"] for ev in rows]
+    assert sorted(set(used)) == list(range(len(data["articles"])))
+    assert len({tuple(a) for a in data["articles"]}) == len(data["articles"])
 
 
 def test_nodes_sized_by_centrality_coloured_by_bloc():
@@ -128,7 +129,7 @@ def test_nodes_sized_by_centrality_coloured_by_bloc():
 def test_legend_lists_relations_present(page):
     data = embedded_data(page)
     present = sorted({rel for _, rel, *_ in EDGES})
-    assert sorted(data["relations"]) == present
+    assert sorted(r["name"] for r in data["relations"]) == present
     for rel in present:
         assert f'value="{rel}"' in page and VOCAB.relation(rel).label in page
     assert 'value="tradePartnerOf"' not in page
@@ -165,12 +166,17 @@ def test_focus_on_unknown_actor_raises():
         render_html(contract_graph(), VOCAB, focus="Atlantis")
 
 
+def test_focus_on_an_actor_without_links_says_so():
+    with pytest.raises(AllianceGraphError, match="'France' has no links in this graph"):
+        render_html(contract_graph(), VOCAB, focus="France")
+
+
 def test_evidence_is_capped_and_counted():
     G = contract_graph()
     G.edges["CUB", "RUS", "alliedWith"]["evidence"] = evidence("Many.", MAX_EVIDENCE + 7)
     data = page_data(G, VOCAB)
-    (eid,) = [e["id"] for e in data["edges"] if e["relation"] == "alliedWith" and e["from"] == "CUB"]
-    assert len(data["evidence"][eid]["items"]) == MAX_EVIDENCE and data["evidence"][eid]["more"] == 7
+    (link,) = [e for e in links(data) if e["relation"] == "alliedWith" and e["from"] == "CUB"]
+    assert len(link["evidence"]) == MAX_EVIDENCE and link["more"] == 7
 
 
 def test_empty_graph_renders():
@@ -202,13 +208,16 @@ def store() -> AllianceStore:
     return s
 
 
-def test_store_graph_has_the_contract_shape(store):
-    G = store_graph(store)
-    assert sorted(G.edges(keys=True)) == [("CUB", "RUS", "alliedWith"), ("RUS", "CUB", "supports")]
-    allied = G.edges["CUB", "RUS", "alliedWith"]
-    assert allied["sources"] == 2 and allied["directed"] is False
+def test_page_of_the_store_carries_projection_and_annotation(store):
+    data = embedded_data(pipeline.render_page(store))
+    assert sorted((e["from"], e["relation"], e["to"]) for e in links(data)) == [("CUB", "alliedWith", "RUS"),
+                                                                              ("RUS", "supports", "CUB")]
+    (allied,) = [e for e in links(data) if e["relation"] == "alliedWith"]
+    assert allied["sources"] == 2 and allied["directed"] == 0
     assert (allied["first"], allied["last"]) == ("2020-05-01", "2022-02-02")
     assert {e["title"] for e in allied["evidence"]} == {"First <b>", "Second"}
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["RUS"]["label"] == "Russia" and nodes["RUS"]["bloc"] is not None
 
 
 @pytest.mark.parametrize("kwargs, edges", [
@@ -218,8 +227,9 @@ def test_store_graph_has_the_contract_shape(store):
     ({"until": "2020-12-31"}, ["alliedWith", "supports"]),
     ({"until": "2019"}, []),
 ])
-def test_store_graph_filters(store, kwargs, edges):
-    assert sorted(k for *_, k in store_graph(store, **kwargs).edges(keys=True)) == edges
+def test_page_of_the_store_filters(store, kwargs, edges):
+    data = embedded_data(pipeline.render_page(store, **kwargs))
+    assert sorted(e["relation"] for e in links(data)) == edges
 
 
 def test_build_exports_write_the_page(store, tmp_path):
@@ -246,15 +256,22 @@ def test_cli_render_writes_the_page(disk_store, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and f"wrote {out}" in result.stderr
     page = out.read_text(encoding="utf-8")
-    assert [e["relation"] for e in embedded_data(page)["edges"]] == ["alliedWith"]
+    assert [e["relation"] for e in links(embedded_data(page))] == ["alliedWith"]
     assert "at least 2 sources per link" in page
+
+
+@pytest.mark.parametrize("name", ["CUB", "cuba", "Havana"])
+def test_cli_render_focus_takes_any_name_of_the_actor(disk_store, name):
+    result = CliRunner().invoke(cli, ["render", "--store", disk_store, "--focus", name])
+    assert result.exit_code == 0, result.output
+    assert embedded_data(result.stdout)["focus"] == "CUB"
 
 
 def test_cli_render_to_stdout_with_focus(disk_store):
     result = CliRunner().invoke(cli, ["render", "--store", disk_store, "--focus", "CUB", "--relations", "supports"])
     assert result.exit_code == 0, result.output
     data = embedded_data(result.stdout)
-    assert data["focus"] == "CUB" and [e["relation"] for e in data["edges"]] == ["supports"]
+    assert data["focus"] == "CUB" and [e["relation"] for e in links(data)] == ["supports"]
 
 
 @pytest.mark.parametrize("args, code, message", [

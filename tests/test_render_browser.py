@@ -75,8 +75,9 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    from playwright.sync_api import sync_playwright  # a test dependency: missing it is an error, not a skip
+
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
@@ -106,6 +107,18 @@ def test_graph_is_drawn_offline(visit):
     assert visit.js("allianceGraph.network.physics.physicsEnabled") is False  # stabilised, then frozen
     positions = visit.js("Object.values(allianceGraph.network.getPositions())")
     assert len({(round(p["x"]), round(p["y"])) for p in positions}) == len(ACTORS)
+
+
+def test_links_are_drawn_in_the_ontology_styles(visit):
+    drawn = {(e["from"], e["relation"], e["to"]): e for e in visit.js("allianceGraph.edges.get()")}
+    for s, rel, o, polarity, directed, *_ in EDGES:
+        e = drawn[(s, rel, o)]
+        assert e["color"] == VOCAB.relation(rel).colour
+        assert e["dashes"] is (polarity < 0) and e["arrows"] == ("to" if directed else "")
+    width = {e["sources"]: e["width"] for e in drawn.values()}
+    assert width[1] < width[2] < width[3]
+    pair = [e for e in drawn.values() if {e["from"], e["to"]} == {"RUS", "CUB"}]
+    assert len(pair) == 2 and sum("smooth" in e for e in pair) == 1  # parallel links fan out
 
 
 def test_legend_lists_relations(visit):

@@ -2,9 +2,11 @@
   "use strict";
   // Everything from articles reaches the page through textContent, never as HTML.
   var data = JSON.parse(document.getElementById("ag-data").textContent);
+  var relations = data.relations;
+  var parallel = new Map();  // pair of actors -> links seen so far
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var enabled = new Set(data.relations);
+  var edges = new vis.DataSet(data.edges.map(toVisEdge));
+  var enabled = new Set(relations.map(function (r) { return r.name; }));
   var edgesView = new vis.DataView(edges, { filter: function (e) { return enabled.has(e.relation); } });
   var container = document.getElementById("ag-network");
   var details = document.getElementById("ag-details");
@@ -23,6 +25,25 @@
     container.appendChild(el("p", "No links to show: nothing matched the filters.", "ag-hint"));
   } else {
     network.once("stabilizationIterationsDone", frozen);
+  }
+
+  // A link row (see graph/render.py EDGE_FIELDS) as a vis edge, styled by its relation.
+  function toVisEdge(row, i) {
+    var r = relations[row[2]];
+    var pair = row[0] < row[1] ? row[0] + "\u0000" + row[1] : row[1] + "\u0000" + row[0];
+    var e = {
+      id: "e" + i, from: row[0], to: row[1], relation: r.name, relationLabel: r.label,
+      sources: row[3], confidence: row[4], first: row[5], last: row[6], directed: row[7] === 1,
+      color: r.colour, dashes: row[8] === 1, arrows: row[7] === 1 ? "to" : "",
+      width: 1 + 1.5 * Math.log2(1 + Math.max(row[3], 1)), row: i
+    };
+    var k = parallel.get(pair) === undefined ? 0 : parallel.get(pair) + 1;
+    parallel.set(pair, k);
+    if (k) {  // parallel links of one pair fan out instead of overlapping
+      e.smooth = { enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil(k / 2) };
+    }
+    e.title = edgeTitle(e) + "\n" + factsLine(e);
+    return e;
   }
 
   function el(tag, text, cls) {
@@ -59,9 +80,12 @@
     return parts.join(" · ");
   }
   function evidenceList(edgeId) {
-    var ev = data.evidence[edgeId] || { items: [], more: 0 };
+    var e = edges.get(edgeId);
+    var rows = data.evidence[e.row][0], more = data.evidence[e.row][1];
     var ol = el("ol");
-    ev.items.forEach(function (item) {
+    rows.forEach(function (row) {
+      var art = data.articles[row[1]];
+      var item = { sentence: row[0], date: row[2], confidence: row[3], article: art[0], title: art[1], source: art[2] };
       var li = el("li", null, "ag-ev");
       if (item.sentence) li.appendChild(el("blockquote", item.sentence));
       var meta = el("div", null, "ag-meta");
@@ -76,10 +100,10 @@
       if (item.article) li.appendChild(el("div", item.article, "ag-iri"));
       ol.appendChild(li);
     });
-    if (ev.more > 0) {
-      ol.appendChild(el("li", "… and " + ev.more + " more sentences (see the Turtle export or SPARQL)", "ag-hint"));
+    if (more > 0) {
+      ol.appendChild(el("li", "… and " + more + " more sentences (see the Turtle export or SPARQL)", "ag-hint"));
     }
-    if (!ev.items.length) ol.appendChild(el("li", "No evidence sentence recorded.", "ag-hint"));
+    if (!rows.length) ol.appendChild(el("li", "No evidence sentence recorded.", "ag-hint"));
     return ol;
   }
   function edgeTitle(e) {
