@@ -239,12 +239,12 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
     from .rdf import facts_to_graph
 
     vocab = _vocab(ontology_dir)
-    errors = 0
-    articles: list[Article] = []
+    errors = n_articles = n_facts = 0
+    articles: list[Article] = []  # kept for Turtle only: jsonl and table stream in constant memory
     facts: list[Fact] = []
 
     def loaded() -> Iterator[Article]:
-        nonlocal errors
+        nonlocal errors, n_articles
         for path in _progress(find_inputs(files), "Extracting"):
             try:
                 arts = load_articles(path, max_bytes=max_bytes)
@@ -252,12 +252,16 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
                 _report_error(e)
                 errors += 1
                 continue
-            articles.extend(arts)
+            n_articles += len(arts)
+            if fmt == "turtle":
+                articles.extend(arts)
             yield from arts
 
     with pipeline.Extractor(vocab, jobs) as extractor:
         for found in extractor.map(loaded()):
-            facts.extend(found)
+            n_facts += len(found)
+            if fmt == "turtle":
+                facts.extend(found)
             if fmt == "jsonl":
                 for fact in found:
                     click.echo(json.dumps(fact.as_dict(), ensure_ascii=False))
@@ -267,7 +271,7 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
     if fmt == "turtle":
         g = facts_to_graph(articles, facts, vocab)
         click.echo(g.serialize(format="turtle"))
-    click.echo(f"{len(facts)} facts from {len(articles)} articles", err=True)
+    click.echo(f"{n_facts} facts from {n_articles} articles", err=True)
     if errors:
         sys.exit(1)
 
