@@ -161,6 +161,7 @@ class _Rules:
     symmetric: frozenset[str]
     object_kind: dict[str, str | None]
     actor_kind: dict[str, str]
+    agent_words: frozenset[str] = frozenset()  # last words of agent cues ("member", "ally")
 
 
 _RULES: dict[int, tuple[Vocabulary, _Rules]] = {}
@@ -224,6 +225,7 @@ def _compile(vocab: Vocabulary) -> _Rules:
         symmetric=frozenset(r.name for r in vocab.relations.values() if r.symmetric),
         object_kind={r.name: r.object_kind for r in vocab.relations.values()},
         actor_kind={a.id: a.kind for a in vocab.actors.values()},
+        agent_words=frozenset(c.split()[-1].lower() for r in vocab.relations.values() for c in r.agent_cues if c.split()),
     )
 
 
@@ -314,8 +316,8 @@ class _Sentence:
         for c in tok.children:
             dep = c.dep_
             if dep in NP_DEPS:
-                if dep == "appos" and c.lower_ in ("one", "some"):
-                    continue
+                if dep == "appos" and (c.lower_ in ("one", "some") or c.lemma_.lower() in self.rules.agent_words):
+                    continue  # "Estonia, a NATO member, ...": the apposition is a relation, not a name
                 self._np(c, out, preps, depth + (0 if dep in ("conj", "compound", "flat", "appos") else 1))
             elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
                 for g in c.children:
@@ -457,7 +459,7 @@ class _Sentence:
         for c in verb.children:
             if skip is not None and c.i == skip.i:
                 continue
-            if c.dep_ in ("dobj", "dative", "attr", "oprd"):
+            if c.dep_ in ("dobj", "dative", "attr", "oprd") and c.pos_ != "ADP":
                 if c.lower_ in ("which", "that", "whom") and verb.dep_ == "relcl":
                     direct.update(self.antecedent(verb))
                     continue
@@ -465,7 +467,7 @@ class _Sentence:
                 for p in c.children:
                     if p.dep_ == "prep" and (p.lower_ in OBJECT_PREPS or p.lower_ in SUBJECT_PREPS):
                         marked.update(self.pobj(p))
-            elif c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
+            elif (c.dep_ == "prep" or (c.dep_ == "dative" and c.pos_ == "ADP")) and c.lower_ in OBJECT_PREPS:
                 if direct and c.lower_ not in ("to", "with", "for"):
                     continue
                 marked.update(self.pobj(c))
@@ -832,6 +834,10 @@ class _Sentence:
                 holder.update(s)
             elif top.dep_ == "appos":  # "Poland, a NATO member"
                 holder.update(self.np(top.head, wide=False))
+            elif top.dep_ in ("compound", "nmod", "amod"):  # "Russia's ally Belarus"
+                m = self.at.get(top.head.i)
+                if m is not None:
+                    holder[m.actor] = 0.85
         if not other:
             verb, _ = self.governing_verb(noun)
             if verb is not None:

@@ -118,6 +118,14 @@ CASES = {
         "Greece expanded its cooperation with the navies of Egypt and Cyprus.",
         {("EGY", "militaryCooperationWith", "GRC"), ("CYP", "militaryCooperationWith", "GRC")},
     ),
+    "generic verb with a weapon in its phrase": (
+        "Minsk supplied Yerevan with tanks and artillery shells.",
+        {("BLR", "suppliesArmsTo", "ARM")},
+    ),
+    "an apposed relation is no name": (
+        "Latvia, a NATO member, condemned Belarus.",
+        {("LVA", "memberOf", "NATO"), ("LVA", "opposes", "BLR")},
+    ),
     # negation, denial, hedges: nothing
     "a bid is no membership": ("Turkey opposed Sweden's bid to join NATO.", {("TUR", "opposes", "SWE")}),
     "negation": ("Brazil did not sign the agreement with Argentina.", set()),
