@@ -188,3 +188,23 @@ def test_writer_lock_is_released_by_close(tmp_path: Path, vocab) -> None:
     w.close()
     w.close()  # twice is harmless
     AllianceStore(store_dir, vocab).close()
+
+
+@pytest.mark.slow
+def test_two_ingests_racing_one_is_refused_the_other_completes(tmp_path: Path, vocab) -> None:
+    n = 150
+    first = write_corpus(tmp_path / "first", n)[1]
+    second = write_corpus(tmp_path / "second", n, start=n)[1]
+    store = tmp_path / "store"
+    AllianceStore(store, vocab).close()  # the store exists; both ingests race for its writer lock
+    procs = [subprocess.Popen(alliances("ingest", corpus, "--store", store, "--no-extract"), cwd=PROJECT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for corpus in (first, second)]
+    outcomes = [(p.wait(timeout=300), p.communicate()[1]) for p in procs]
+    codes = sorted(code for code, _ in outcomes)
+    refused = [err for code, err in outcomes if code == 1]
+    assert codes == [0, 1], outcomes  # both start at once and each takes seconds: they overlap
+    assert refused[0].splitlines()[-1].startswith(f"Error: {store}: store is locked by another writer (pid ")
+    counts = read_counts(store, vocab)
+    assert len(counts) == n and set(counts.values()) == {CLAIMS_PER_ARTICLE}
+    validate = subprocess.run(alliances("validate", "--store", store), cwd=PROJECT, capture_output=True, text=True)
+    assert validate.returncode == 0, validate.stdout[-2000:]
