@@ -259,3 +259,18 @@ def test_extract_never_crashes_and_points_into_the_text(vocab, text: str, offset
         assert 0.0 <= fact.confidence <= 1.0
         if fact.char_start is not None and fact.char_end is not None:
             assert text[fact.char_start - offset: fact.char_end - offset] == fact.evidence
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(sentencey, hostile_text), title=hostile_text)
+def test_what_extract_finds_in_any_text_can_be_stored(vocab, memory_store: AllianceStore, text: str, title: str) -> None:
+    """Evidence cut from hostile text (control characters, quotes, backslashes) survives the SPARQL update."""
+    from graph.extract import extract
+
+    if not text.strip():
+        return
+    article = Article(path="hostile.txt", text=text, title=title or None)
+    facts = extract(article, vocab)
+    claims = {f.key(vocab.relation(f.relation).symmetric) for f in facts}
+    assert memory_store.write_article(article, facts, replace_extracted=True) == len(claims)

@@ -71,3 +71,16 @@ def test_query_and_serve_answer_while_an_ingest_writes(run, loaded: tuple[Path, 
         assert all(before <= c <= after and c % CLAIMS_PER_ARTICLE == 0 for c in counts), counts
     assert http_counts[-1] == after and load.errors == 0, load.messages
     assert len(set(http_counts)) >= 2, f"the endpoint never showed the ingest's progress: {http_counts}"
+
+
+@pytest.mark.slow
+def test_serve_refuses_an_answer_over_its_size_limit(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    proc, url = LOAD["start_server"](store, "--max-result-bytes", "5000")
+    try:
+        status, body = LOAD["request"](url, "SELECT ?c ?e WHERE { ?c ag:evidence ?e }")
+        assert status == 413 and body.decode().startswith("result too large: over 5,000 bytes")
+        status, body = LOAD["request"](url, "ASK { ?c a ag:Claim }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        LOAD["stop_server"](proc)
