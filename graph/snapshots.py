@@ -110,6 +110,7 @@ class WriterLock:
 
     def __init__(self, location: Path) -> None:
         self.path = location / WRITER_LOCK
+        self.fd: int | None = None
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -121,12 +122,14 @@ class WriterLock:
                               "wait for it to finish") from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self.fd: int | None = fd
+        self.fd = fd
 
     def release(self) -> None:
         if self.fd is not None:
             os.close(self.fd)  # closing drops the flock
             self.fd = None
+
+    __del__ = release  # a store dropped without close() must not keep others out
 
 
 def _holder(path: Path) -> str:
@@ -224,6 +227,8 @@ class Lease:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+    __del__ = release
 
     def __repr__(self) -> str:
         return f"Lease({self.name!r})"

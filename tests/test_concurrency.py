@@ -208,3 +208,16 @@ def test_two_ingests_racing_one_is_refused_the_other_completes(tmp_path: Path, v
     assert len(counts) == n and set(counts.values()) == {CLAIMS_PER_ARTICLE}
     validate = subprocess.run(alliances("validate", "--store", store), cwd=PROJECT, capture_output=True, text=True)
     assert validate.returncode == 0, validate.stdout[-2000:]
+
+
+def test_a_writer_dropped_without_close_lets_the_next_one_in(tmp_path: Path, facts_file: Path, vocab) -> None:
+    import gc
+
+    store_dir = tmp_path / "store"
+    w = AllianceStore(store_dir, vocab)
+    ingest_files([facts_file], w, vocab)
+    del w
+    gc.collect()
+    assert snapshots.writer_active(store_dir) is False
+    assert sum(read_counts(store_dir, vocab).values()) == 3  # the reader recovers what was written
+    AllianceStore(store_dir, vocab).close()
