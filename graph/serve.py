@@ -122,7 +122,8 @@ class Endpoint:
         self.backend: subprocess.Popen[bytes] | None = None
         self.backend_url = ""
         self.lease: snapshots.Lease | None = None  # the snapshot the current backend serves
-        self._retiring: list[tuple[float, subprocess.Popen[bytes], snapshots.Lease | None]] = []
+        self._retiring: list[tuple[float, str, subprocess.Popen[bytes], snapshots.Lease | None]] = []
+        self._inflight: dict[str, int] = {}  # backend URL -> queries being answered there
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
         self.httpd: ThreadingHTTPServer | None = None
@@ -197,18 +198,31 @@ class Endpoint:
     def switch(self) -> None:
         """Serve the latest published snapshot from now on."""
         with self._lock:
-            old = (self.backend, self.lease)
+            old = (self.backend_url, self.backend, self.lease)
             self._spawner.submit(self._start_backend).result()
-            if old[0] is not None:
-                # queries already sent to the old server may run up to the time limit
-                self._retiring.append((time.monotonic() + self.timeout + _GRACE, old[0], old[1]))
+            if old[1] is not None:
+                # stopped once the queries sent to it are answered, at the latest after the time limit
+                self._retiring.append((time.monotonic() + self.timeout + _GRACE, *old))
         self.log(f"serving snapshot {self.lease.name if self.lease else '(primary)'}")
+
+    def enter(self) -> str:
+        """Count a query as being answered by the current server; pass the result to ``leave``."""
+        with self._lock:
+            url = self.backend_url
+            self._inflight[url] = self._inflight.get(url, 0) + 1
+            return url
+
+    def leave(self, url: str) -> None:
+        with self._lock:
+            self._inflight[url] -= 1
+            if not self._inflight[url]:
+                del self._inflight[url]
 
     def _retire(self, now: float) -> None:
         with self._lock:
-            due = [r for r in self._retiring if r[0] <= now]
-            self._retiring = [r for r in self._retiring if r[0] > now]
-        for _, proc, lease in due:
+            due = [r for r in self._retiring if r[0] <= now or r[1] not in self._inflight]
+            self._retiring = [r for r in self._retiring if r not in due]
+        for _, _url, proc, lease in due:
             _stop(proc)
             if lease is not None:
                 lease.release()
@@ -392,6 +406,13 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             self._send(200, page.read_bytes(), "text/html; charset=utf-8")
 
         def _query(self, text: str, params: dict[str, list[str]]) -> None:
+            token = ep.enter()  # the server this query goes to is not stopped before it is answered
+            try:
+                self._answer(text, params)
+            finally:
+                ep.leave(token)
+
+        def _answer(self, text: str, params: dict[str, list[str]]) -> None:
             try:
                 check_query(text)
             except QueryError as e:

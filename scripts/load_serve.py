@@ -108,6 +108,17 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
         proc.stderr.close()
 
 
+def children(pid: int) -> list[int]:
+    """Process ids of ``pid``'s children (the Oxigraph servers behind ``serve``), from /proc."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
 def request(url: str, query: str, *, update: bool = False, timeout: float = 30) -> tuple[int, bytes]:
     key = "update" if update else "query"
     data = urllib.parse.urlencode({key: query}).encode()
@@ -226,7 +237,8 @@ def main() -> None:
                 final = claim_count(url)
                 print(f"ingest exit {ingest.returncode}; claim counts seen during the load: "
                       f"{len(set(result.claim_counts))} distinct, {min(result.claim_counts, default=0)} .. "
-                      f"{max(result.claim_counts, default=0)}; after the ingest: {final}")
+                      f"{max(result.claim_counts, default=0)}; after the ingest: {final}; "
+                      f"Oxigraph servers still running: {len(children(proc.pid))}")
         finally:
             if ingest is not None and ingest.poll() is None:
                 ingest.kill()

@@ -62,6 +62,8 @@ def test_query_and_serve_answer_while_an_ingest_writes(run, loaded: tuple[Path, 
         time.sleep(1.5)  # the endpoint looks for a new snapshot twice a second
         http_counts.append(LOAD["claim_count"](url))
         load = LOAD["run_load"](url, requests=100, concurrency=8, cap=60)
+        time.sleep(1.0)
+        servers = LOAD["children"](proc.pid)  # servers of superseded snapshots stop once idle
     finally:
         if ingest.poll() is None:
             ingest.kill()
@@ -71,6 +73,7 @@ def test_query_and_serve_answer_while_an_ingest_writes(run, loaded: tuple[Path, 
         assert all(before <= c <= after and c % CLAIMS_PER_ARTICLE == 0 for c in counts), counts
     assert http_counts[-1] == after and load.errors == 0, load.messages
     assert len(set(http_counts)) >= 2, f"the endpoint never showed the ingest's progress: {http_counts}"
+    assert len(servers) == 1, servers
 
 
 @pytest.mark.slow
