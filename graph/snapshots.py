@@ -181,7 +181,12 @@ def publish(location: Path, backup: Callable[[str], None], *, clean: bool) -> st
     folder.mkdir(exist_ok=True)
     name = _next_name(location)
     (folder / f"{name}.lock").touch()
-    backup(str(folder / name))
+    try:
+        backup(str(folder / name))
+    except (OSError, RuntimeError) as e:  # a full disk, say: readers keep the snapshot they have
+        shutil.rmtree(folder / name, ignore_errors=True)
+        (folder / f"{name}.lock").unlink(missing_ok=True)
+        raise StoreError(f"{location}: could not publish a snapshot for readers: {' '.join(str(e).split())}") from None
     write_pointer(location, Pointer(name, clean))
     prune(location, keep=name)
     return name

@@ -233,7 +233,10 @@ class AllianceStore:
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write article {article.path}: {e}") from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
-            self.publish(clean=False)
+            try:
+                self.publish(clean=False)
+            except StoreError:  # the article is written; readers wait for the next publication (close() raises)
+                self._published = time.monotonic()
         return len(new)
 
     def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:

@@ -221,3 +221,21 @@ def test_a_writer_dropped_without_close_lets_the_next_one_in(tmp_path: Path, fac
     assert snapshots.writer_active(store_dir) is False
     assert sum(read_counts(store_dir, vocab).values()) == 3  # the reader recovers what was written
     AllianceStore(store_dir, vocab).close()
+
+
+def test_a_failed_publication_is_a_store_error_and_readers_keep_the_last_one(tmp_path: Path, vocab) -> None:
+    from graph.errors import StoreError
+
+    store_dir = tmp_path / "store"
+    AllianceStore(store_dir, vocab).close()
+    before = snapshots.read_pointer(store_dir)
+
+    def broken_backup(target: str) -> None:
+        Path(target).mkdir()
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(StoreError, match=r"could not publish a snapshot for readers: .*No space left"):
+        snapshots.publish(store_dir, broken_backup, clean=True)
+    assert snapshots.read_pointer(store_dir) == before
+    assert snapshots.snapshot_names(store_dir) == [before.snapshot]
+    read_counts(store_dir, vocab)  # still opens
