@@ -57,7 +57,7 @@ IRREALIS_OBJ = frozenset({
     "threaten", "suggest", "recommend", "explore", "study", "review", "negotiate", "reject", "refuse", "decline",
     "deny", "cancel", "postpone", "delay", "suspend", "withdraw", "quit", "end", "halt", "stop", "abandon",
     "fear", "expect", "hope", "lift", "ease", "scrap", "call", "urge", "withhold", "freeze", "block", "veto",
-    "question", "doubt",
+    "question", "doubt", "push", "press", "lobby", "campaign", "wait", "angle",
 })
 # adjectives/adverbs that hedge a cue noun or verb ("proposed sanctions", "possible alliance")
 HEDGES = frozenset({
@@ -90,7 +90,8 @@ BLOCKING_PREPS = frozenset({
 # verbs whose subject receives what the object noun names ("received aid from X")
 RECEIVE = frozenset({"receive", "get", "obtain", "accept", "buy", "purchase", "acquire", "import", "take", "win", "secure"})
 # verbs whose "from" phrase is their object ("borrowed from China", "expelled diplomats from X")
-FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "demand", "withdraw", "recall"})
+FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "demand", "withdraw", "recall", "receive",
+                               "acquire", "order", "obtain", "procure"})
 MONEY = frozenset({"dollar", "dollars", "euro", "euros", "yuan", "pound", "pounds", "rouble", "roubles", "ruble", "rubles",
                    "million", "billion", "trillion", "$", "us$", "usd", "€", "£"})
 COPULAS = frozenset({"be", "remain", "stay", "become"})
@@ -316,7 +317,7 @@ class _Sentence:
         for c in tok.children:
             dep = c.dep_
             if dep in NP_DEPS:
-                if dep == "appos" and (c.lower_ in ("one", "some") or c.lemma_.lower() in self.rules.agent_words):
+                if dep == "appos" and (c.lower_ in ("one", "some", "another") or c.lemma_.lower() in self.rules.agent_words):
                     continue  # "Estonia, a NATO member, ...": the apposition is a relation, not a name
                 self._np(c, out, preps, depth + (0 if dep in ("conj", "compound", "flat", "appos") else 1))
             elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
@@ -513,6 +514,8 @@ class _Sentence:
                     return True
                 if c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
                     return True
+                if c.dep_ == "advmod" and c.lower_ == "yet" and any(g.dep_ == "xcomp" for g in t.children):
+                    return True  # "has yet to be signed", "is yet to join"
                 if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS:
                     return True
                 if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in CONDITIONAL_MARKS for g in c.children):
@@ -570,6 +573,10 @@ class _Sentence:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "from":
                     args.objects.update(self.pobj(c))
+        if not args.objects:  # "warned of a military response against Israel"
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "about"):
+                    args.objects.update({k: v * 0.85 for k, v in self.pobj(c).items()})
         if not args.objects and not passive:  # "threatened to strike Iran"
             for c in verb.children:
                 if c.dep_ == "xcomp":
@@ -855,7 +862,7 @@ class _Sentence:
         for _ in range(6):
             if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("of", "among") and t.head.head.pos_ in (
                     "NUM", "PRON", "NOUN", "ADJ") and t.head.head.lower_ in ("one", "some", "two", "many", "most", "each",
-                                                                            "all", "both", "none", "several", "few"):
+                                                                            "another", "all", "both", "none", "several", "few"):
                 t = t.head.head
             elif t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
                 t = t.head
@@ -896,10 +903,8 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
         forms = {tok.lower_, tok.lemma_.lower()}
         for first in forms:
             for cue in rules.cues.get(first, ()):
-                n = len(cue.words)
-                if idx + n > len(toks):
-                    continue
-                if any(toks[idx + k].lower_ != w and toks[idx + k].lemma_.lower() != w for k, w in enumerate(cue.words)):
+                n = _match(toks, idx, cue.words)
+                if not n:
                     continue
                 if (cue.relation, tok.i) in used:
                     continue
@@ -910,6 +915,8 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                     used.add((cue.relation, t.i))
                 span = sent.doc[tok.i : tok.i + n]
                 head = span.root
+                if head.dep_ == "compound" and not cue.agent and head.head.lemma_.lower() in rules.agent_words:
+                    continue  # "treaty allies", "trade rivals": the noun it modifies says what they are
                 if s.irrealis(head, cue.agent):
                     continue
                 if cue.qualifiers is not None and not s.qualified(head, cue.qualifiers):
@@ -923,6 +930,22 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                     args = _Args()
                     s.locative_args(head, args)
                 yield from _pairs(args, cue, rules)
+
+
+def _match(toks: list[Any], idx: int, words: tuple[str, ...]) -> int:
+    """Tokens covered by the cue ``words`` from ``toks[idx]``, 0 when it does not match there.
+
+    Adverbs may come between the words of a verb cue ("stood firmly behind", "sided openly with").
+    """
+    k = idx
+    for n, w in enumerate(words):
+        while n and k < len(toks) and toks[k].pos_ == "ADV" and toks[k].lower_ != w and toks[idx].pos_ in (
+                "VERB", "AUX") and k - idx < len(words) + 2:
+            k += 1
+        if k >= len(toks) or (toks[k].lower_ != w and toks[k].lemma_.lower() != w):
+            return 0
+        k += 1
+    return k - idx
 
 
 def _pairs(args: _Args, cue: _Cue, rules: _Rules) -> Iterator[tuple[str, str, str, float]]:
@@ -968,7 +991,8 @@ def _mentions(doc: Any, rules: _Rules) -> list[_Mention]:
     return out
 
 
-_TWO = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|sides|neighbou?rs)\b", re.I)
+_TWO = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|sides|neighbou?rs|armies|militaries|"
+                  r"navies|air forces|leaders|presidents|capitals|allies|partners)\b", re.I)
 
 
 def _two_countries(sent: Any, block_start: int, history: list[tuple[int, str]]) -> dict[int, dict[str, float]]:
