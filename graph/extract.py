@@ -95,6 +95,13 @@ FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "
 MONEY = frozenset({"dollar", "dollars", "euro", "euros", "yuan", "pound", "pounds", "rouble", "roubles", "ruble", "rubles",
                    "million", "billion", "trillion", "$", "us$", "usd", "€", "£"})
 COPULAS = frozenset({"be", "remain", "stay", "become"})
+# nouns of office: who travels, speaks or acts for a state
+OFFICIALS = frozenset({
+    "minister", "president", "premier", "chancellor", "leader", "king", "queen", "prince", "emir", "sultan", "envoy",
+    "ambassador", "delegation", "official", "diplomat", "secretary", "chief", "head", "spokesman", "spokeswoman",
+    "spokesperson", "general", "commander", "monarch", "emissary", "representative", "lawmaker", "parliamentarian",
+    "counterpart", "dignitary", "negotiator", "ruler", "dictator", "strongman", "junta",
+})
 NP_DEPS = frozenset({"compound", "amod", "poss", "conj", "appos", "nmod", "flat", "npadvmod", "nummod", "det"})
 # capitalised words that make a following demonym or name a region's ("Latin American", "South America")
 REGION_QUALIFIERS = frozenset({
@@ -152,6 +159,8 @@ class _Cue:
     locative: bool = False  # "met in Moscow": the place is the object
     plain: bool = True  # also read with the ordinary subject/object rules
     collective: bool = False  # "G7 is a group of countries, A, B": members
+    travel: bool = False  # "flew to Manila", "during a visit to Lusaka": the destination is the object
+    official: bool = False  # a travel verb that counts only when a person or an official travels ("went to")
 
 
 @dataclass
@@ -209,14 +218,16 @@ def _compile(vocab: Vocabulary) -> _Rules:
     for rel in vocab.relations.values():
         agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
         qualified, locative, collective = set(rel.qualified_cues), set(rel.locative_cues), set(rel.collective_cues)
-        plain = set(rel.plain_cues) | agent | inverse | qualified
+        travel = set(rel.travel_cues)
+        plain = set(rel.plain_cues) | agent | (inverse - travel) | qualified
         for cue in rel.cues:
             words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
             if words:
                 cues.setdefault(words[0], []).append(_Cue(
                     rel.name, words, agent=cue in agent, inverse=cue in inverse,
                     qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
-                    locative=cue in locative, plain=cue in plain, collective=cue in collective))
+                    locative=cue in locative, plain=cue in plain, collective=cue in collective,
+                    travel=cue in travel, official=cue in travel and cue not in rel.plain_cues))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return _Rules(
@@ -654,6 +665,8 @@ class _Sentence:
         if blocking == {"in"} and verb is not None and (verb.lemma_ in COPULAS or self.in_addition(noun) or (
                 noun.dep_ == "pobj" and noun.head.lower_ == "in" and _is_amount(noun.head.head))):
             blocking = set()  # "X is in a conflict with Y", "in addition to the shipment of arms"
+        if cue.travel:  # "during a visit to Lusaka, the minister ...", "was on a visit to India"
+            blocking -= {"during", "on", "after", "before", "following", "since", "in", "at"}
         borrow = verb is not None and not blocking and not any(d in ("nsubj", "nsubjpass", "csubj") for d in path)
         if borrow and verb is not None and verb.lemma_ in RECEIVE and noun.dep_ == "dobj":
             # "Ukraine received aid from Poland", "India bought arms from Russia": the clause subject receives
@@ -774,6 +787,45 @@ class _Sentence:
         kinds = self.rules.actor_kind
         args.subjects.update({k: v for k, v in participants.items() if kinds.get(k) == "State" and k not in place})
         args.objects.update(place)
+
+    def travel_args(self, verb: Any, cue: _Cue, args: _Args) -> None:
+        """"X's foreign minister flew to Manila", "where Erdogan had travelled", "Putin hosted the Belarusian leader"."""
+        kinds = self.rules.actor_kind
+        travellers: list[Any] = []
+        places: dict[str, float] = {}
+        if cue.inverse:  # the host is the place, its guest the traveller
+            travellers = [c for c in verb.children if c.dep_ == "dobj"]
+            places.update(self.subjects_of(verb)[0])
+            places.update(self.places(verb))
+        else:
+            t = verb
+            for _ in range(4):
+                subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj or t.dep_ not in ("conj", "xcomp", "advcl") or t.head.i == t.i:
+                    break
+                t = t.head
+            travellers = [c for c in t.children if c.dep_ == "nsubj"]
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):
+                    places.update(self.pobj(c))
+                elif c.dep_ == "dobj" and cue.plain:  # "visited Japan"
+                    places.update(self.np(c, wide=False))
+                elif c.dep_ == "advmod" and c.lower_ == "where" and verb.dep_ == "relcl" and verb.head.i in self.at:
+                    places.update(self.np(verb.head, wide=False))  # "Paris, where X had travelled", not "X airport, where"
+        if cue.official:
+            travellers = [t for t in travellers if self.official(t)]
+        movers: dict[str, float] = {}
+        for t in travellers:
+            movers.update(self.person_np(t, verb))
+        args.subjects.update({k: v for k, v in movers.items() if k not in places})
+        args.objects.update({k: v for k, v in places.items() if kinds.get(k) == "State"})
+
+    def official(self, tok: Any) -> bool:
+        """A person or an office ("Putin", "the Kenyan president", "a delegation from Laos")."""
+        m = self.at.get(tok.i)
+        if m is not None:
+            return m.kind == "person"
+        return tok.lemma_.lower() in OFFICIALS or (tok.pos_ == "PRON" and tok.lower_ in ("he", "she"))
 
     def collective_args(self, noun: Any, args: _Args) -> None:
         """"G7 is a group of seven countries, A, B and C": A, B and C are members of G7."""
@@ -922,6 +974,12 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                 if cue.qualifiers is not None and not s.qualified(head, cue.qualifiers):
                     continue
                 args = _Args()
+                if cue.travel and head.pos_ in ("VERB", "AUX"):
+                    s.travel_args(head, cue, args)
+                    if cue.official or (args.subjects and args.objects):
+                        yield from _pairs(args, cue, rules)
+                        continue
+                    args = _Args()
                 if cue.collective:
                     s.collective_args(head, args)
                 if cue.plain and not args.subjects:

@@ -126,6 +126,23 @@ CASES = {
         "Latvia, a NATO member, condemned Belarus.",
         {("LVA", "memberOf", "NATO"), ("LVA", "opposes", "BLR")},
     ),
+    # travel: an official goes to a place; a trip lends its traveller to the clause; a host receives a guest
+    "flew to a capital": ("The Thai prime minister flew to Jakarta on Sunday.", {("THA", "visited", "IDN")}),
+    "went to a capital": ("Senegal's foreign minister went to Rabat in March.", {("SEN", "visited", "MAR")}),
+    "headed to": ("The Moroccan king headed to Dakar after the vote.", {("MAR", "visited", "SEN")}),
+    "goods go nowhere": ("Russian grain went to Egypt.", set()),
+    "during a visit": ("During a visit to Accra, the Turkish foreign minister opened an embassy.",
+                       {("TUR", "visited", "GHA")}),
+    "on a visit": ("Erdogan was on a three-day visit to Qatar.", {("TUR", "visited", "QAT")}),
+    "after a trip": ("After a trip to Hanoi, the Australian prime minister praised Vietnam.",
+                     {("AUS", "visited", "VNM"), ("AUS", "supports", "VNM")}),
+    "hosted a leader": ("Xi hosted the Brazilian president in Beijing.", {("BRA", "visited", "CHN")}),
+    "hosted a minister": ("Hungary hosted the Chinese foreign minister.", {("CHN", "visited", "HUN")}),
+    "hosted exercises": ("Poland hosted NATO exercises.", set()),
+    "where someone travelled": ("The ministers met in Lisbon, where the Angolan president had travelled for a conference.",
+                                {("AGO", "visited", "PRT")}),
+    "an airport named for a city is no destination": (
+        "The strike hit Kabul airport, where Pakistani diplomats were arriving.", set()),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
