@@ -112,7 +112,7 @@ CASES = {
     ),
     "the two countries": (
         "Spain's prime minister flew to Rabat on Monday.\n\nThe two countries signed a migration accord.",
-        {("ESP", "agreementWith", "MAR")},
+        {("ESP", "visited", "MAR"), ("ESP", "agreementWith", "MAR")},
     ),
     "generic cue with a military qualifier": (
         "Greece expanded its cooperation with the navies of Egypt and Cyprus.",
