@@ -95,6 +95,11 @@ FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "
 MONEY = frozenset({"dollar", "dollars", "euro", "euros", "yuan", "pound", "pounds", "rouble", "roubles", "ruble", "rubles",
                    "million", "billion", "trillion", "$", "us$", "usd", "€", "£"})
 COPULAS = frozenset({"be", "remain", "stay", "become"})
+# nouns for a government, which "in X" names ("backed the government in Kabul")
+GOVERNMENT_NOUNS = frozenset({"government", "regime", "junta", "authorities", "administration", "leadership", "cabinet"})
+# verbs whose subject holds what the object noun names ("China holds Zambian debt")
+HOLD = frozenset({"hold", "own", "buy", "acquire", "purchase"})
+THIRD_PERSON = frozenset({"he", "she"})
 # nouns of office: who travels, speaks or acts for a state
 OFFICIALS = frozenset({
     "minister", "president", "premier", "chancellor", "leader", "king", "queen", "prince", "emir", "sultan", "envoy",
@@ -290,9 +295,10 @@ class _Sentence:
     """Rules over one parsed sentence; mentions are keyed by token index."""
 
     def __init__(self, sent: Any, mentions: list[_Mention], rules: _Rules,
-                 pairs: dict[int, dict[str, float]] | None = None) -> None:
+                 pairs: dict[int, dict[str, float]] | None = None, previous: dict[str, float] | None = None) -> None:
         self.sent = sent
         self.rules = rules
+        self.previous = previous or {}  # the person named last before the sentence: "he added"
         self.pairs = pairs or {}  # "the two countries": token index -> the two states it stands for
         self.at: dict[int, _Mention] = {}
         for m in mentions:
@@ -453,14 +459,24 @@ class _Sentence:
         """A subject noun phrase; a first-person pronoun is the quoted speaker when the sentence names one."""
         if _first_person(tok):
             return self.speaker()
+        if tok.pos_ == "PRON" and tok.lower_ in THIRD_PERSON:
+            return self.third_person(tok)
         return self.np(tok)
+
+    def third_person(self, tok: Any) -> dict[str, float]:
+        """"he"/"she": the last person named before it in the sentence, else just before the sentence."""
+        for i in range(tok.i - 1, self.lo - 1, -1):
+            m = self.at.get(i)
+            if m is not None and m.kind == "person":
+                return {m.actor: 0.8}
+        return {k: v * 0.8 for k, v in self.previous.items()}
 
     def speaker(self) -> dict[str, float]:
         for t in self.sent:
             if t.lemma_ in REPORTING and t.pos_ == "VERB":
                 for c in t.children:
                     if c.dep_ in ("nsubj",) and not _first_person(c):
-                        found = self.np(c)
+                        found = self.person_np(c, t)
                         if found:
                             return {k: v * 0.8 for k, v in found.items()}
         return {}
@@ -475,7 +491,10 @@ class _Sentence:
                 if c.lower_ in ("which", "that", "whom") and verb.dep_ == "relcl":
                     direct.update(self.antecedent(verb))
                     continue
-                direct.update(self.np(c))
+                found = self.np(c)
+                if not found and c.lemma_.lower() in GOVERNMENT_NOUNS:  # "backed the government in Kabul"
+                    found = {k: v * 0.9 for k, v in self.places(verb).items()}
+                direct.update(found)
                 for p in c.children:
                     if p.dep_ == "prep" and (p.lower_ in OBJECT_PREPS or p.lower_ in SUBJECT_PREPS):
                         marked.update(self.pobj(p))
@@ -688,6 +707,8 @@ class _Sentence:
                     args.objects.update(vsubj)
             elif not args.subjects:
                 args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
+            if cue.inverse and not args.objects and noun.dep_ == "dobj" and verb.lemma_ in HOLD:
+                args.objects.update({k: v * 0.9 for k, v in vsubj.items() if k not in args.subjects})  # "holds X's debt"
             if not args.objects and not under:
                 own = self.arg_of(noun, verb)
                 skip = own if own.i == self.top_np(noun).i else None  # the cue heads that argument: not an object
@@ -1072,6 +1093,21 @@ def _two_countries(sent: Any, block_start: int, history: list[tuple[int, str]]) 
     return out
 
 
+_HE = re.compile(r"\b(?:he|she)\b", re.I)
+PREVIOUS_PERSON_CHARS = 400  # how far back "he"/"she" looks for the person it stands for
+
+
+def _previous_person(sent: Any, block_start: int, people: list[tuple[int, str]]) -> dict[str, float]:
+    """The person named last before ``sent`` (at most PREVIOUS_PERSON_CHARS before it), when it says "he"/"she"."""
+    if not any(t.lower_ in THIRD_PERSON and t.pos_ == "PRON" for t in sent):
+        return {}
+    at = block_start + sent.start_char
+    for offset, actor in reversed(people):
+        if offset < at:
+            return {actor: 1.0} if at - offset <= PREVIOUS_PERSON_CHARS else {}
+    return {}
+
+
 def extract(article: Article, vocab: Vocabulary) -> list[Fact]:
     """Facts stated by ``article``; a pure function of its inputs.
 
@@ -1087,28 +1123,34 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
     nlp = _pipeline()
     articles = list(articles)
     # article index, block offset, doc, mentions, the states mentioned so far in the article (offset, id)
-    jobs: list[tuple[int, int, Any, list[_Mention], list[tuple[int, str]]]] = []
+    # and the people named so far (offset, id)
+    jobs: list[tuple[int, int, Any, list[_Mention], list[tuple[int, str]], list[tuple[int, str]]]] = []
     for n, article in enumerate(articles):
         history: list[tuple[int, str]] = []
+        people: list[tuple[int, str]] = []
         for start, block in _blocks(article.text):
             doc = nlp.make_doc(block)
             mentions = _mentions(doc, rules)
             history.extend((start + doc[m.start].idx, m.actor) for m in mentions
                            if rules.actor_kind.get(m.actor) == "State")
-            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)):
-                jobs.append((n, start, doc, mentions, history))
+            people.extend((start + doc[m.start].idx, m.actor) for m in mentions if m.kind == "person")
+            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)) or (
+                    mentions and people and _HE.search(block)):
+                jobs.append((n, start, doc, mentions, history, people))
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
     docs = nlp.pipe((job[2] for job in jobs), batch_size=batch_size)
-    for (n, start, _, mentions, history), doc in zip(jobs, docs, strict=True):
+    for (n, start, _, mentions, history, people), doc in zip(jobs, docs, strict=True):
         article = articles[n]
         for sent in doc.sents:
             if len(sent) > MAX_SENT_TOKENS:
                 continue
             ms = [m for m in mentions if sent.start <= m.start < sent.end]
             pairs = _two_countries(sent, start, history)
-            if len({m.actor for m in ms} | {k for p in pairs.values() for k in p}) < 2:
+            previous = _previous_person(sent, start, people)
+            named = {m.actor for m in ms} | {k for p in pairs.values() for k in p}
+            if len(named | set(previous)) < 2:
                 continue
-            s = _Sentence(sent, ms, rules, pairs)
+            s = _Sentence(sent, ms, rules, pairs, previous)
             for subj, rel, obj, conf in _facts_in_sentence(s, rules):
                 key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
                 key = (key[0], key[1], key[2])

@@ -143,6 +143,18 @@ CASES = {
                                 {("AGO", "visited", "PRT")}),
     "an airport named for a city is no destination": (
         "The strike hit Kabul airport, where Pakistani diplomats were arriving.", set()),
+    # a government "in" a capital stands for its state
+    "the government in": ("Qatar backed the government in Tripoli.", {("QAT", "supports", "LBY")}),
+    "the regime in": ("Turkey condemned the regime in Damascus.", {("TUR", "opposes", "SYR")}),
+    # whoever holds or buys a state's debt is its creditor
+    "holds debt": ("Germany holds Greek debt.", {("DEU", "creditorOf", "GRC")}),
+    "bought debt": ("Saudi Arabia bought Egyptian debt last year.", {("SAU", "creditorOf", "EGY")}),
+    # "he"/"she": the person named just before
+    "he added": ("Lavrov arrived on Monday.\nHe added that Russia backs Serbia.", {("RUS", "supports", "SRB")}),
+    "we ..., he said": ("Erdogan spoke on Monday.\n\"We condemn Israel,\" he said.", {("TUR", "opposes", "ISR")}),
+    "said he": ("Putin said he backs Assad.", {("RUS", "supports", "SYR")}),
+    "he, too far from any name": ("Xi spoke on Monday. " + "The hall was full and the speeches went on for hours. " * 8
+                                  + "He condemned Japan.", set()),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
