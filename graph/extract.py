@@ -100,6 +100,11 @@ GOVERNMENT_NOUNS = frozenset({"government", "regime", "junta", "authorities", "a
 # verbs whose subject holds what the object noun names ("China holds Zambian debt")
 HOLD = frozenset({"hold", "own", "buy", "acquire", "purchase"})
 THIRD_PERSON = frozenset({"he", "she"})
+# verbs of judging: who condemns or welcomes "the sanctions on X" has not imposed them
+ATTITUDE = frozenset({
+    "oppose", "condemn", "criticise", "criticize", "denounce", "protest", "slam", "decry", "resist", "challenge",
+    "blame", "welcome", "praise", "applaud", "hail", "dismiss", "deplore", "lament", "regret", "mock", "fear",
+})
 # nouns of office: who travels, speaks or acts for a state
 OFFICIALS = frozenset({
     "minister", "president", "premier", "chancellor", "leader", "king", "queen", "prince", "emir", "sultan", "envoy",
@@ -461,7 +466,21 @@ class _Sentence:
             return self.speaker()
         if tok.pos_ == "PRON" and tok.lower_ in THIRD_PERSON:
             return self.third_person(tok)
+        if tok.pos_ == "PRON" and tok.lower_ in ("it", "they"):
+            return self.reporter(verb)
         return self.np(tok)
+
+    def reporter(self, verb: Any) -> dict[str, float]:
+        """"Moscow said it would ...": "it"/"they" in a reported clause is the one who reports it."""
+        t = verb
+        while t.dep_ == "conj" and t.head.i != t.i:
+            t = t.head
+        if t.dep_ != "ccomp" or t.head.lemma_ not in REPORTING:
+            return {}
+        for c in t.head.children:
+            if c.dep_ == "nsubj" and c.pos_ != "PRON":
+                return {k: v * 0.85 for k, v in self.np(c).items()}
+        return {}
 
     def third_person(self, tok: Any) -> dict[str, float]:
         """"he"/"she": the last person named before it in the sentence, else just before the sentence."""
@@ -705,7 +724,7 @@ class _Sentence:
             if under:  # "X is under EU sanctions"
                 if args.subjects:
                     args.objects.update(vsubj)
-            elif not args.subjects:
+            elif not args.subjects and not (noun.dep_ == "dobj" and verb.lemma_ in ATTITUDE):
                 args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
             if cue.inverse and not args.objects and noun.dep_ == "dobj" and verb.lemma_ in HOLD:
                 args.objects.update({k: v * 0.9 for k, v in vsubj.items() if k not in args.subjects})  # "holds X's debt"

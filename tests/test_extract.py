@@ -155,6 +155,18 @@ CASES = {
     "said he": ("Putin said he backs Assad.", {("RUS", "supports", "SYR")}),
     "he, too far from any name": ("Xi spoke on Monday. " + "The hall was full and the speeches went on for hours. " * 8
                                   + "He condemned Japan.", set()),
+    # "it"/"they" in a reported clause is the reporter
+    "said it backs": ("The Kremlin said it backs Belarus.", {("RUS", "supports", "BLR")}),
+    "said it ... and threatened": ("Moscow said it viewed the expansion with alarm and threatened Finland with retaliation.",
+                                   {("RUS", "threatens", "FIN")}),
+    "said they signed": ("Brazil and Argentina said they signed an agreement with Chile.",
+                         {("ARG", "agreementWith", "CHL"), ("BRA", "agreementWith", "CHL")}),
+    "said they would sign": ("Brazil and Argentina said they would sign an agreement with Chile.", set()),
+    "landed in": ("The Nigerian president landed in Addis Ababa on Thursday.", {("NGA", "visited", "ETH")}),
+    # who judges sanctions or aid has not given them
+    "opposing sanctions is not sanctioning": ("Hungary said that it opposed sanctions on Russia.",
+                                              {("HUN", "opposes", "RUS")}),
+    "welcoming aid is not giving it": ("Cuba welcomed the aid to Haiti.", set()),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
