@@ -57,7 +57,7 @@ IRREALIS_OBJ = frozenset({
     "threaten", "suggest", "recommend", "explore", "study", "review", "negotiate", "reject", "refuse", "decline",
     "deny", "cancel", "postpone", "delay", "suspend", "withdraw", "quit", "end", "halt", "stop", "abandon",
     "fear", "expect", "hope", "lift", "ease", "scrap", "call", "urge", "withhold", "freeze", "block", "veto",
-    "question", "doubt",
+    "question", "doubt", "push", "press", "lobby", "campaign", "wait", "angle",
 })
 # adjectives/adverbs that hedge a cue noun or verb ("proposed sanctions", "possible alliance")
 HEDGES = frozenset({
@@ -90,10 +90,28 @@ BLOCKING_PREPS = frozenset({
 # verbs whose subject receives what the object noun names ("received aid from X")
 RECEIVE = frozenset({"receive", "get", "obtain", "accept", "buy", "purchase", "acquire", "import", "take", "win", "secure"})
 # verbs whose "from" phrase is their object ("borrowed from China", "expelled diplomats from X")
-FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "demand", "withdraw", "recall"})
+FROM_OBJECT_VERBS = frozenset({"borrow", "expel", "import", "buy", "purchase", "demand", "withdraw", "recall", "receive",
+                               "acquire", "order", "obtain", "procure"})
 MONEY = frozenset({"dollar", "dollars", "euro", "euros", "yuan", "pound", "pounds", "rouble", "roubles", "ruble", "rubles",
                    "million", "billion", "trillion", "$", "us$", "usd", "€", "£"})
 COPULAS = frozenset({"be", "remain", "stay", "become"})
+# nouns for a government, which "in X" names ("backed the government in Kabul")
+GOVERNMENT_NOUNS = frozenset({"government", "regime", "junta", "authorities", "administration", "leadership", "cabinet"})
+# verbs whose subject holds what the object noun names ("China holds Zambian debt")
+HOLD = frozenset({"hold", "own", "buy", "acquire", "purchase"})
+THIRD_PERSON = frozenset({"he", "she"})
+# verbs of judging: who condemns or welcomes "the sanctions on X" has not imposed them
+ATTITUDE = frozenset({
+    "oppose", "condemn", "criticise", "criticize", "denounce", "protest", "slam", "decry", "resist", "challenge",
+    "blame", "welcome", "praise", "applaud", "hail", "dismiss", "deplore", "lament", "regret", "mock", "fear",
+})
+# nouns of office: who travels, speaks or acts for a state
+OFFICIALS = frozenset({
+    "minister", "president", "premier", "chancellor", "leader", "king", "queen", "prince", "emir", "sultan", "envoy",
+    "ambassador", "delegation", "official", "diplomat", "secretary", "chief", "head", "spokesman", "spokeswoman",
+    "spokesperson", "general", "commander", "monarch", "emissary", "representative", "lawmaker", "parliamentarian",
+    "counterpart", "dignitary", "negotiator", "ruler", "dictator", "strongman", "junta",
+})
 NP_DEPS = frozenset({"compound", "amod", "poss", "conj", "appos", "nmod", "flat", "npadvmod", "nummod", "det"})
 # capitalised words that make a following demonym or name a region's ("Latin American", "South America")
 REGION_QUALIFIERS = frozenset({
@@ -151,6 +169,8 @@ class _Cue:
     locative: bool = False  # "met in Moscow": the place is the object
     plain: bool = True  # also read with the ordinary subject/object rules
     collective: bool = False  # "G7 is a group of countries, A, B": members
+    travel: bool = False  # "flew to Manila", "during a visit to Lusaka": the destination is the object
+    official: bool = False  # a travel verb that counts only when a person or an official travels ("went to")
 
 
 @dataclass
@@ -208,14 +228,16 @@ def _compile(vocab: Vocabulary) -> _Rules:
     for rel in vocab.relations.values():
         agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
         qualified, locative, collective = set(rel.qualified_cues), set(rel.locative_cues), set(rel.collective_cues)
-        plain = set(rel.plain_cues) | agent | inverse | qualified
+        travel = set(rel.travel_cues)
+        plain = set(rel.plain_cues) | agent | (inverse - travel) | qualified
         for cue in rel.cues:
             words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
             if words:
                 cues.setdefault(words[0], []).append(_Cue(
                     rel.name, words, agent=cue in agent, inverse=cue in inverse,
                     qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
-                    locative=cue in locative, plain=cue in plain, collective=cue in collective))
+                    locative=cue in locative, plain=cue in plain, collective=cue in collective,
+                    travel=cue in travel, official=cue in travel and cue not in rel.plain_cues))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return _Rules(
@@ -278,9 +300,10 @@ class _Sentence:
     """Rules over one parsed sentence; mentions are keyed by token index."""
 
     def __init__(self, sent: Any, mentions: list[_Mention], rules: _Rules,
-                 pairs: dict[int, dict[str, float]] | None = None) -> None:
+                 pairs: dict[int, dict[str, float]] | None = None, previous: dict[str, float] | None = None) -> None:
         self.sent = sent
         self.rules = rules
+        self.previous = previous or {}  # the person named last before the sentence: "he added"
         self.pairs = pairs or {}  # "the two countries": token index -> the two states it stands for
         self.at: dict[int, _Mention] = {}
         for m in mentions:
@@ -316,7 +339,7 @@ class _Sentence:
         for c in tok.children:
             dep = c.dep_
             if dep in NP_DEPS:
-                if dep == "appos" and (c.lower_ in ("one", "some") or c.lemma_.lower() in self.rules.agent_words):
+                if dep == "appos" and (c.lower_ in ("one", "some", "another") or c.lemma_.lower() in self.rules.agent_words):
                     continue  # "Estonia, a NATO member, ...": the apposition is a relation, not a name
                 self._np(c, out, preps, depth + (0 if dep in ("conj", "compound", "flat", "appos") else 1))
             elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
@@ -441,14 +464,38 @@ class _Sentence:
         """A subject noun phrase; a first-person pronoun is the quoted speaker when the sentence names one."""
         if _first_person(tok):
             return self.speaker()
+        if tok.pos_ == "PRON" and tok.lower_ in THIRD_PERSON:
+            return self.third_person(tok)
+        if tok.pos_ == "PRON" and tok.lower_ in ("it", "they"):
+            return self.reporter(verb)
         return self.np(tok)
+
+    def reporter(self, verb: Any) -> dict[str, float]:
+        """"Moscow said it would ...": "it"/"they" in a reported clause is the one who reports it."""
+        t = verb
+        while t.dep_ == "conj" and t.head.i != t.i:
+            t = t.head
+        if t.dep_ != "ccomp" or t.head.lemma_ not in REPORTING:
+            return {}
+        for c in t.head.children:
+            if c.dep_ == "nsubj" and c.pos_ != "PRON":
+                return {k: v * 0.85 for k, v in self.np(c).items()}
+        return {}
+
+    def third_person(self, tok: Any) -> dict[str, float]:
+        """"he"/"she": the last person named before it in the sentence, else just before the sentence."""
+        for i in range(tok.i - 1, self.lo - 1, -1):
+            m = self.at.get(i)
+            if m is not None and m.kind == "person":
+                return {m.actor: 0.8}
+        return {k: v * 0.8 for k, v in self.previous.items()}
 
     def speaker(self) -> dict[str, float]:
         for t in self.sent:
             if t.lemma_ in REPORTING and t.pos_ == "VERB":
                 for c in t.children:
                     if c.dep_ in ("nsubj",) and not _first_person(c):
-                        found = self.np(c)
+                        found = self.person_np(c, t)
                         if found:
                             return {k: v * 0.8 for k, v in found.items()}
         return {}
@@ -463,7 +510,10 @@ class _Sentence:
                 if c.lower_ in ("which", "that", "whom") and verb.dep_ == "relcl":
                     direct.update(self.antecedent(verb))
                     continue
-                direct.update(self.np(c))
+                found = self.np(c)
+                if not found and c.lemma_.lower() in GOVERNMENT_NOUNS:  # "backed the government in Kabul"
+                    found = {k: v * 0.9 for k, v in self.places(verb).items()}
+                direct.update(found)
                 for p in c.children:
                     if p.dep_ == "prep" and (p.lower_ in OBJECT_PREPS or p.lower_ in SUBJECT_PREPS):
                         marked.update(self.pobj(p))
@@ -513,6 +563,8 @@ class _Sentence:
                     return True
                 if c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
                     return True
+                if c.dep_ == "advmod" and c.lower_ == "yet" and any(g.dep_ == "xcomp" for g in t.children):
+                    return True  # "has yet to be signed", "is yet to join"
                 if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS:
                     return True
                 if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in CONDITIONAL_MARKS for g in c.children):
@@ -570,6 +622,10 @@ class _Sentence:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "from":
                     args.objects.update(self.pobj(c))
+        if not args.objects:  # "warned of a military response against Israel"
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "about"):
+                    args.objects.update({k: v * 0.85 for k, v in self.pobj(c).items()})
         if not args.objects and not passive:  # "threatened to strike Iran"
             for c in verb.children:
                 if c.dep_ == "xcomp":
@@ -647,6 +703,8 @@ class _Sentence:
         if blocking == {"in"} and verb is not None and (verb.lemma_ in COPULAS or self.in_addition(noun) or (
                 noun.dep_ == "pobj" and noun.head.lower_ == "in" and _is_amount(noun.head.head))):
             blocking = set()  # "X is in a conflict with Y", "in addition to the shipment of arms"
+        if cue.travel:  # "during a visit to Lusaka, the minister ...", "was on a visit to India"
+            blocking -= {"during", "on", "after", "before", "following", "since", "in", "at"}
         borrow = verb is not None and not blocking and not any(d in ("nsubj", "nsubjpass", "csubj") for d in path)
         if borrow and verb is not None and verb.lemma_ in RECEIVE and noun.dep_ == "dobj":
             # "Ukraine received aid from Poland", "India bought arms from Russia": the clause subject receives
@@ -666,8 +724,10 @@ class _Sentence:
             if under:  # "X is under EU sanctions"
                 if args.subjects:
                     args.objects.update(vsubj)
-            elif not args.subjects:
+            elif not args.subjects and not (noun.dep_ == "dobj" and verb.lemma_ in ATTITUDE):
                 args.subjects.update({k: v * 0.9 for k, v in vsubj.items()})
+            if cue.inverse and not args.objects and noun.dep_ == "dobj" and verb.lemma_ in HOLD:
+                args.objects.update({k: v * 0.9 for k, v in vsubj.items() if k not in args.subjects})  # "holds X's debt"
             if not args.objects and not under:
                 own = self.arg_of(noun, verb)
                 skip = own if own.i == self.top_np(noun).i else None  # the cue heads that argument: not an object
@@ -768,6 +828,45 @@ class _Sentence:
         args.subjects.update({k: v for k, v in participants.items() if kinds.get(k) == "State" and k not in place})
         args.objects.update(place)
 
+    def travel_args(self, verb: Any, cue: _Cue, args: _Args) -> None:
+        """"X's foreign minister flew to Manila", "where Erdogan had travelled", "Putin hosted the Belarusian leader"."""
+        kinds = self.rules.actor_kind
+        travellers: list[Any] = []
+        places: dict[str, float] = {}
+        if cue.inverse:  # the host is the place, its guest the traveller
+            travellers = [c for c in verb.children if c.dep_ == "dobj"]
+            places.update(self.subjects_of(verb)[0])
+            places.update(self.places(verb))
+        else:
+            t = verb
+            for _ in range(4):
+                subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj or t.dep_ not in ("conj", "xcomp", "advcl") or t.head.i == t.i:
+                    break
+                t = t.head
+            travellers = [c for c in t.children if c.dep_ == "nsubj"]
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):
+                    places.update(self.pobj(c))
+                elif c.dep_ == "dobj" and cue.plain:  # "visited Japan"
+                    places.update(self.np(c, wide=False))
+                elif c.dep_ == "advmod" and c.lower_ == "where" and verb.dep_ == "relcl" and verb.head.i in self.at:
+                    places.update(self.np(verb.head, wide=False))  # "Paris, where X had travelled", not "X airport, where"
+        if cue.official:
+            travellers = [t for t in travellers if self.official(t)]
+        movers: dict[str, float] = {}
+        for t in travellers:
+            movers.update(self.person_np(t, verb))
+        args.subjects.update({k: v for k, v in movers.items() if k not in places})
+        args.objects.update({k: v for k, v in places.items() if kinds.get(k) == "State"})
+
+    def official(self, tok: Any) -> bool:
+        """A person or an office ("Putin", "the Kenyan president", "a delegation from Laos")."""
+        m = self.at.get(tok.i)
+        if m is not None:
+            return m.kind == "person"
+        return tok.lemma_.lower() in OFFICIALS or (tok.pos_ == "PRON" and tok.lower_ in ("he", "she"))
+
     def collective_args(self, noun: Any, args: _Args) -> None:
         """"G7 is a group of seven countries, A, B and C": A, B and C are members of G7."""
         kinds = self.rules.actor_kind
@@ -855,7 +954,7 @@ class _Sentence:
         for _ in range(6):
             if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("of", "among") and t.head.head.pos_ in (
                     "NUM", "PRON", "NOUN", "ADJ") and t.head.head.lower_ in ("one", "some", "two", "many", "most", "each",
-                                                                            "all", "both", "none", "several", "few"):
+                                                                            "another", "all", "both", "none", "several", "few"):
                 t = t.head.head
             elif t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
                 t = t.head
@@ -896,10 +995,8 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
         forms = {tok.lower_, tok.lemma_.lower()}
         for first in forms:
             for cue in rules.cues.get(first, ()):
-                n = len(cue.words)
-                if idx + n > len(toks):
-                    continue
-                if any(toks[idx + k].lower_ != w and toks[idx + k].lemma_.lower() != w for k, w in enumerate(cue.words)):
+                n = _match(toks, idx, cue.words)
+                if not n:
                     continue
                 if (cue.relation, tok.i) in used:
                     continue
@@ -910,11 +1007,19 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                     used.add((cue.relation, t.i))
                 span = sent.doc[tok.i : tok.i + n]
                 head = span.root
+                if head.dep_ == "compound" and not cue.agent and head.head.lemma_.lower() in rules.agent_words:
+                    continue  # "treaty allies", "trade rivals": the noun it modifies says what they are
                 if s.irrealis(head, cue.agent):
                     continue
                 if cue.qualifiers is not None and not s.qualified(head, cue.qualifiers):
                     continue
                 args = _Args()
+                if cue.travel and head.pos_ in ("VERB", "AUX"):
+                    s.travel_args(head, cue, args)
+                    if cue.official or (args.subjects and args.objects):
+                        yield from _pairs(args, cue, rules)
+                        continue
+                    args = _Args()
                 if cue.collective:
                     s.collective_args(head, args)
                 if cue.plain and not args.subjects:
@@ -923,6 +1028,22 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
                     args = _Args()
                     s.locative_args(head, args)
                 yield from _pairs(args, cue, rules)
+
+
+def _match(toks: list[Any], idx: int, words: tuple[str, ...]) -> int:
+    """Tokens covered by the cue ``words`` from ``toks[idx]``, 0 when it does not match there.
+
+    Adverbs may come between the words of a verb cue ("stood firmly behind", "sided openly with").
+    """
+    k = idx
+    for n, w in enumerate(words):
+        while n and k < len(toks) and toks[k].pos_ == "ADV" and toks[k].lower_ != w and toks[idx].pos_ in (
+                "VERB", "AUX") and k - idx < len(words) + 2:
+            k += 1
+        if k >= len(toks) or (toks[k].lower_ != w and toks[k].lemma_.lower() != w):
+            return 0
+        k += 1
+    return k - idx
 
 
 def _pairs(args: _Args, cue: _Cue, rules: _Rules) -> Iterator[tuple[str, str, str, float]]:
@@ -968,7 +1089,8 @@ def _mentions(doc: Any, rules: _Rules) -> list[_Mention]:
     return out
 
 
-_TWO = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|sides|neighbou?rs)\b", re.I)
+_TWO = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|sides|neighbou?rs|armies|militaries|"
+                  r"navies|air forces|leaders|presidents|capitals|allies|partners)\b", re.I)
 
 
 def _two_countries(sent: Any, block_start: int, history: list[tuple[int, str]]) -> dict[int, dict[str, float]]:
@@ -990,6 +1112,21 @@ def _two_countries(sent: Any, block_start: int, history: list[tuple[int, str]]) 
     return out
 
 
+_HE = re.compile(r"\b(?:he|she)\b", re.I)
+PREVIOUS_PERSON_CHARS = 400  # how far back "he"/"she" looks for the person it stands for
+
+
+def _previous_person(sent: Any, block_start: int, people: list[tuple[int, str]]) -> dict[str, float]:
+    """The person named last before ``sent`` (at most PREVIOUS_PERSON_CHARS before it), when it says "he"/"she"."""
+    if not any(t.lower_ in THIRD_PERSON and t.pos_ == "PRON" for t in sent):
+        return {}
+    at = block_start + sent.start_char
+    for offset, actor in reversed(people):
+        if offset < at:
+            return {actor: 1.0} if at - offset <= PREVIOUS_PERSON_CHARS else {}
+    return {}
+
+
 def extract(article: Article, vocab: Vocabulary) -> list[Fact]:
     """Facts stated by ``article``; a pure function of its inputs.
 
@@ -1005,28 +1142,34 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
     nlp = _pipeline()
     articles = list(articles)
     # article index, block offset, doc, mentions, the states mentioned so far in the article (offset, id)
-    jobs: list[tuple[int, int, Any, list[_Mention], list[tuple[int, str]]]] = []
+    # and the people named so far (offset, id)
+    jobs: list[tuple[int, int, Any, list[_Mention], list[tuple[int, str]], list[tuple[int, str]]]] = []
     for n, article in enumerate(articles):
         history: list[tuple[int, str]] = []
+        people: list[tuple[int, str]] = []
         for start, block in _blocks(article.text):
             doc = nlp.make_doc(block)
             mentions = _mentions(doc, rules)
             history.extend((start + doc[m.start].idx, m.actor) for m in mentions
                            if rules.actor_kind.get(m.actor) == "State")
-            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)):
-                jobs.append((n, start, doc, mentions, history))
+            people.extend((start + doc[m.start].idx, m.actor) for m in mentions if m.kind == "person")
+            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)) or (
+                    mentions and people and _HE.search(block)):
+                jobs.append((n, start, doc, mentions, history, people))
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
     docs = nlp.pipe((job[2] for job in jobs), batch_size=batch_size)
-    for (n, start, _, mentions, history), doc in zip(jobs, docs, strict=True):
+    for (n, start, _, mentions, history, people), doc in zip(jobs, docs, strict=True):
         article = articles[n]
         for sent in doc.sents:
             if len(sent) > MAX_SENT_TOKENS:
                 continue
             ms = [m for m in mentions if sent.start <= m.start < sent.end]
             pairs = _two_countries(sent, start, history)
-            if len({m.actor for m in ms} | {k for p in pairs.values() for k in p}) < 2:
+            previous = _previous_person(sent, start, people)
+            named = {m.actor for m in ms} | {k for p in pairs.values() for k in p}
+            if len(named | set(previous)) < 2:
                 continue
-            s = _Sentence(sent, ms, rules, pairs)
+            s = _Sentence(sent, ms, rules, pairs, previous)
             for subj, rel, obj, conf in _facts_in_sentence(s, rules):
                 key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
                 key = (key[0], key[1], key[2])

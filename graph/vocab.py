@@ -67,6 +67,7 @@ class Relation:
     qualifiers: tuple[str, ...] = ()
     locative_cues: tuple[str, ...] = ()  # "met in Moscow": the place is the object, the participants the subjects
     collective_cues: tuple[str, ...] = ()  # "G7 is a group of seven countries, A, B ...": A memberOf G7
+    travel_cues: tuple[str, ...] = ()  # "flew to Manila", "during a visit to Lusaka": the destination is the object
     plain_cues: tuple[str, ...] = ()  # the ag:cue literals themselves
 
     @property
@@ -248,7 +249,7 @@ def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
             colour=_text(g, p, AG.colour) or "#888888",
             cues=tuple(sorted({*_texts(g, p, AG.cue), *_texts(g, p, AG.agentCue), *_texts(g, p, AG.inverseCue),
                                *_texts(g, p, AG.qualifiedCue), *_texts(g, p, AG.locativeCue),
-                               *_texts(g, p, AG.collectiveCue)})),
+                               *_texts(g, p, AG.collectiveCue), *_texts(g, p, AG.travelCue)})),
             agent_cues=_texts(g, p, AG.agentCue),
             inverse_cues=_texts(g, p, AG.inverseCue),
             object_kind=_local(g.value(p, RDFS.range)),
@@ -256,6 +257,7 @@ def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
             qualifiers=_texts(g, p, AG.qualifier),
             locative_cues=_texts(g, p, AG.locativeCue),
             collective_cues=_texts(g, p, AG.collectiveCue),
+            travel_cues=_texts(g, p, AG.travelCue),
             plain_cues=_texts(g, p, AG.cue),
         )
     actors: dict[str, Actor] = {}
