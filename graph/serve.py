@@ -174,12 +174,12 @@ class Endpoint:
         while True:
             if backend.poll() is not None:
                 err = backend.stderr.read().decode("utf-8", "replace") if backend.stderr else ""
-                _stop(backend)
+                stop_process(backend)
                 raise StoreError(f"{self.location}: the Oxigraph server did not start: {' '.join(err.split())[:300]}")
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", bport), timeout=0.2):
                 break
             if time.monotonic() > deadline:
-                _stop(backend)
+                stop_process(backend)
                 raise StoreError(f"{self.location}: the Oxigraph server did not answer within 15 s")
             time.sleep(0.05)
         self.backend, self.backend_url, self.lease = backend, f"http://127.0.0.1:{bport}", lease
@@ -223,7 +223,7 @@ class Endpoint:
             due = [r for r in self._retiring if r[0] <= now or r[1] not in self._inflight]
             self._retiring = [r for r in self._retiring if r not in due]
         for _, _url, proc, lease in due:
-            _stop(proc)
+            stop_process(proc)
             if lease is not None:
                 lease.release()
 
@@ -240,7 +240,7 @@ class Endpoint:
             # Started from one long-lived thread: the child is told to die with the
             # thread that started it (PR_SET_PDEATHSIG), and request threads are short-lived.
             self._spawner.submit(self._start_backend).result()
-        _stop(old)
+        stop_process(old)
         if old_lease is not None:
             old_lease.release()
 
@@ -285,7 +285,7 @@ class Endpoint:
         while not self._pool.empty():
             self._pool.get_nowait()[1].close()
         if self.backend is not None:
-            _stop(self.backend)
+            stop_process(self.backend)
             self.backend = None
         if self.lease is not None:
             self.lease.release()
@@ -307,14 +307,15 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen, timeout: float = 5) -> None:  # type: ignore[type-arg]
+    """Terminate ``proc``, kill it if it has not ended within ``timeout`` seconds, close its stderr."""
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
     if proc.stderr:
         proc.stderr.close()
 

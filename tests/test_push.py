@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.serve import stop_process
 from graph.store import AllianceStore
 from graph.vocab import load_vocabulary
 
@@ -50,12 +51,7 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc, timeout=10)
 
 
 @pytest.fixture(scope="module")

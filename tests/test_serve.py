@@ -23,6 +23,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
+from graph.serve import stop_process
+
 from ._sparql_data import build_store
 
 ACTOR = "https://w3id.org/alliance-graph/actor/"
@@ -53,13 +55,7 @@ def running_server(tmp: Path, *options: str) -> Iterator[str]:
         assert url, "alliances serve did not say where it listens within 30 s"
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        proc.stderr.close()  # type: ignore[union-attr]
+        stop_process(proc, timeout=10)
     assert proc.returncode == 0
 
 
