@@ -622,10 +622,17 @@ class _Sentence:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "from":
                     args.objects.update(self.pobj(c))
-        if not args.objects:  # "warned of a military response against Israel"
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("of", "about"):
-                    args.objects.update({k: v * 0.85 for k, v in self.pobj(c).items()})
+        if not args.objects:  # "warned of a military response against Israel", "voiced concern about X"
+            in_cue = [g for d in verb.children if span[0] <= d.i < span[1] for g in d.children]
+            for c in [*verb.children, *in_cue]:
+                if c.dep_ == "prep" and c.lower_ in ("of", "about"):  # not "concern about the drought in X"
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            found = self.np(g, wide=False)
+                            for p in g.children if not found else ():  # "a response against Israel"
+                                if p.dep_ == "prep" and p.lower_ in OBJECT_PREPS:
+                                    found.update(self.pobj(p))
+                            args.objects.update({k: v * 0.85 for k, v in found.items()})
         if not args.objects and not passive:  # "threatened to strike Iran"
             for c in verb.children:
                 if c.dep_ == "xcomp":
@@ -1033,11 +1040,12 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
 def _match(toks: list[Any], idx: int, words: tuple[str, ...]) -> int:
     """Tokens covered by the cue ``words`` from ``toks[idx]``, 0 when it does not match there.
 
-    Adverbs may come between the words of a verb cue ("stood firmly behind", "sided openly with").
+    Adverbs and adjectives may come between the words of a verb cue ("stood firmly behind",
+    "expressed deep concern").
     """
     k = idx
     for n, w in enumerate(words):
-        while n and k < len(toks) and toks[k].pos_ == "ADV" and toks[k].lower_ != w and toks[idx].pos_ in (
+        while n and k < len(toks) and toks[k].pos_ in ("ADV", "ADJ") and toks[k].lower_ != w and toks[idx].pos_ in (
                 "VERB", "AUX") and k - idx < len(words) + 2:
             k += 1
         if k >= len(toks) or (toks[k].lower_ != w and toks[k].lemma_.lower() != w):

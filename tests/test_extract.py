@@ -167,6 +167,14 @@ CASES = {
     "opposing sanctions is not sanctioning": ("Hungary said that it opposed sanctions on Russia.",
                                               {("HUN", "opposes", "RUS")}),
     "welcoming aid is not giving it": ("Cuba welcomed the aid to Haiti.", set()),
+    # protest idioms; adjectives inside a verb cue
+    "summoned the ambassador": ("Lithuania summoned the Chinese ambassador on Friday.", {("LTU", "opposes", "CHN")}),
+    "expressed deep concern over": ("Japan expressed deep concern over China's military buildup.",
+                                    {("JPN", "opposes", "CHN")}),
+    "voiced concern about": ("Australia voiced serious concern about Beijing's actions.", {("AUS", "opposes", "CHN")}),
+    "concern about a place is no opposition": ("France expressed concern about the drought in Somalia.", set()),
+    "lashed out at": ("The Indian foreign ministry lashed out at Pakistan.", {("IND", "opposes", "PAK")}),
+    "hit out at": ("Beijing hit out at Canberra over the new law.", {("CHN", "opposes", "AUS")}),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
