@@ -676,6 +676,8 @@ class _Sentence:
                 located.update({k: v * 0.8 for k, v in self.pobj(p).items()})
         if not own_obj:
             for c in self.relative_clauses(noun):  # "a coalition which was joined by X", "a deal which Y signed"
+                if c.lemma_ in ATTITUDE or c.lemma_ in IRREALIS_OBJ:
+                    continue  # "a deal that Turkey rejected"
                 s, _ = self.subjects_of(c, 1)
                 own_obj.update({k: v * 0.85 for k, v in s.items() if k not in own_subj})
         between = self.between(noun)
@@ -814,9 +816,18 @@ class _Sentence:
         if head.pos_ in ("VERB", "AUX"):
             s, _ = self.subjects_of(head)
             participants.update(s)
+            withs = []
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ == "with":
-                    participants.update(self.pobj(c))
+                    withs.append(c)
+                elif c.dep_ == "dobj":  # "held talks with X in Moscow"
+                    withs.extend(p for p in c.children if p.dep_ == "prep" and p.lower_ == "with")
+                    place.update(self.places(c))
+            for w in withs:
+                participants.update(self.pobj(w))
+                for g in w.children:  # "talks with his counterpart in Moscow"
+                    if g.dep_ == "pobj" and not place:
+                        place.update(self.places(g))
             place.update(self.places(head))
         else:
             participants.update(self.between(head) or {})

@@ -175,6 +175,14 @@ CASES = {
     "concern about a place is no opposition": ("France expressed concern about the drought in Somalia.", set()),
     "lashed out at": ("The Indian foreign ministry lashed out at Pakistan.", {("IND", "opposes", "PAK")}),
     "hit out at": ("Beijing hit out at Canberra over the new law.", {("CHN", "opposes", "AUS")}),
+    # talks held somewhere
+    "talks with a counterpart in a capital": ("The Cuban foreign minister held talks with his Russian counterpart in Moscow.",
+                                              {("CUB", "visited", "RUS")}),
+    "talks in a capital": ("The Thai king held talks with the Japanese emperor in Tokyo.", {("THA", "visited", "JPN")}),
+    # who rejects a deal is no party to it
+    "a deal that someone rejected": ("Egypt and Greece signed a maritime deal that Turkey rejected.",
+                                     {("EGY", "agreementWith", "GRC"), ("TUR", "opposes", "EGY"),
+                                      ("TUR", "opposes", "GRC")}),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
