@@ -862,10 +862,12 @@ class _Sentence:
                 if subj or t.dep_ not in ("conj", "xcomp", "advcl") or t.head.i == t.i:
                     break
                 t = t.head
-            travellers = [c for c in t.children if c.dep_ == "nsubj"]
+            travellers = [t.head if c.lower_ in ("who", "that") and t.dep_ == "relcl" else c  # "Lavrov, who flew"
+                          for c in t.children if c.dep_ == "nsubj"]
             for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):
-                    places.update(self.pobj(c))
+                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):  # the place itself, not "to Kyiv's aid"
+                    places.update({k: v for g in c.children if g.dep_ == "pobj" and g.i in self.at
+                                   for k, v in self.np(g, wide=False).items()})
                 elif c.dep_ == "dobj" and cue.plain:  # "visited Japan"
                     places.update(self.np(c, wide=False))
                 elif c.dep_ == "advmod" and c.lower_ == "where" and verb.dep_ == "relcl" and verb.head.i in self.at:
