@@ -231,6 +231,11 @@ CASES = {
     "conditional": ("If Serbia recognises Kosovo, Russia will condemn Serbia.", set()),
     "one actor only": ("Germany condemned the attack.", set()),
     "regional adjective is no demonym": ("Spain backs its Latin American partners.", set()),
+    "expressed disappointment": ("The European Union expressed disappointment at Hungary's veto.",
+                                 {("EU", "opposes", "HUN")}),
+    "voiced disappointment": ("Japan voiced deep disappointment with China's decision to ban seafood imports.",
+                              {("JPN", "opposes", "CHN")}),
+    "disappointment with no target": ("Fans expressed disappointment after Brazil lost the final.", set()),
 }
 
 
