@@ -23,7 +23,7 @@ from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "project_graph",
-           "render_page", "render_store_html", "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
+           "render_page", "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -222,8 +222,6 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
     return render_html(G, vocab, title=title, focus=focus, depth=depth, note=note,
                        max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes or None)
 
-
-render_store_html = render_page  # the first version's name
 
 
 def build_exports(store: AllianceStore, out_dir: Path) -> list[Path]:
