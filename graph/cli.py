@@ -60,6 +60,23 @@ def jobs_option(f: F) -> F:
     )(f)
 
 
+def model_option(f: F) -> F:
+    return click.option(
+        "--model", "model", metavar="PATH", envvar="ALLIANCE_GRAPH_MODEL", default=None,
+        help="Extractor model file (made by `alliances train`), or 'rules' for the rules alone; "
+             "default: the model shipped in the package.",
+    )(f)
+
+
+def _check_model(model: str | None) -> str | None:
+    """Fail early, in one line, on a model file that cannot be read."""
+    if model not in (None, "rules"):
+        from .extract import load_model
+
+        load_model(model)
+    return model
+
+
 def _progress(items: list[Path], label: str) -> Iterator[Path]:
     with click.progressbar(items, label=label, file=sys.stderr,
                            item_show_func=lambda p: str(p) if p else None) as bar:
@@ -75,13 +92,13 @@ def _vocab(ontology_dir: Path) -> Vocabulary:
 
 
 def _ingest(paths: Iterable[Path], store: AllianceStore, vocab: Vocabulary, extract: bool, max_bytes: int,
-            label: str, jobs: int = 1) -> pipeline.BatchResult:
+            label: str, jobs: int = 1, model: str | None = None) -> pipeline.BatchResult:
     files = find_inputs(paths)
     if not files:
         raise click.ClickException("no article or fact files found in " + ", ".join(map(str, paths)))
     errors: list[AllianceGraphError] = []
     result = pipeline.ingest_files(_progress(files, label), store, vocab, extract=extract,
-                                   max_bytes=max_bytes, jobs=jobs, on_error=errors.append)
+                                   max_bytes=max_bytes, jobs=jobs, on_error=errors.append, model=model)
     for e in errors:
         _report_error(e)
     click.echo(result.summary(), err=True)
@@ -106,8 +123,9 @@ def cli() -> None:
 @ontology_option
 @max_bytes_option
 @jobs_option
+@model_option
 def ingest(paths: tuple[Path, ...], no_extract: bool, store_path: str, ontology_dir: Path, max_bytes: int,
-           jobs: int) -> None:
+           jobs: int, model: str | None) -> None:
     """Add articles and curated facts under PATHS to the store.
 
     Folders are read recursively.  Each article is written in one
@@ -118,8 +136,9 @@ def ingest(paths: tuple[Path, ...], no_extract: bool, store_path: str, ontology_
         alliances ingest seeds/ news/2021/ --store .alliance-graph
     """
     vocab = _vocab(ontology_dir)
+    _check_model(model)
     with open_store(store_path, vocab) as store:
-        result = _ingest(paths, store, vocab, not no_extract, max_bytes, "Ingesting", jobs)
+        result = _ingest(paths, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model)
     if not result.ok:
         sys.exit(1)
 
@@ -133,8 +152,9 @@ def ingest(paths: tuple[Path, ...], no_extract: bool, store_path: str, ontology_
 @ontology_option
 @max_bytes_option
 @jobs_option
+@model_option
 def build(paths: tuple[Path, ...], out_dir: Path, no_extract: bool, store_path: str, ontology_dir: Path,
-          max_bytes: int, jobs: int) -> None:
+          max_bytes: int, jobs: int, model: str | None) -> None:
     """The main job: PATHS (default: the bundled seeds) → store → exports.
 
     Ingests the articles and curated facts, then writes the Turtle export,
@@ -147,8 +167,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_extract: bool, store_path: 
     """
     vocab = _vocab(ontology_dir)
     inputs = list(paths) or [pipeline.SEEDS_DIR]
+    _check_model(model)
     with open_store(store_path, vocab) as store:
-        result = _ingest(inputs, store, vocab, not no_extract, max_bytes, "Building", jobs)
+        result = _ingest(inputs, store, vocab, not no_extract, max_bytes, "Building", jobs, model)
         for path in pipeline.build_exports(store, out_dir):
             click.echo(f"wrote {path}", err=True)
     if not result.ok:
@@ -224,7 +245,9 @@ def stats(fmt: str, store_path: str, ontology_dir: Path) -> None:
 @ontology_option
 @max_bytes_option
 @jobs_option
-def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: int, jobs: int) -> None:
+@model_option
+def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: int, jobs: int,
+            model: str | None) -> None:
     """Extract facts from article FILES and print them on stdout.
 
     Progress and the summary go to stderr; a bad file is reported on one
@@ -239,6 +262,7 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
     from .rdf import facts_to_graph
 
     vocab = _vocab(ontology_dir)
+    _check_model(model)
     errors = n_articles = n_facts = 0
     articles: list[Article] = []  # kept for Turtle only: jsonl and table stream in constant memory
     facts: list[Fact] = []
@@ -257,7 +281,7 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
                 articles.extend(arts)
             yield from arts
 
-    with pipeline.Extractor(vocab, jobs) as extractor:
+    with pipeline.Extractor(vocab, jobs, model=model) as extractor:
         for found in extractor.map(loaded()):
             n_facts += len(found)
             if fmt == "turtle":
@@ -274,6 +298,76 @@ def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: in
     click.echo(f"{n_facts} facts from {n_articles} articles", err=True)
     if errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the model (atomically).")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), envvar="ALLIANCE_GRAPH_CORPUS",
+              default=None, help="Folder of the texts that annotation files name (DOC.txt); "
+                                 "default: ../shared/corpus/news beside the project.")
+@click.option("--base", metavar="PATH", default=None,
+              help="With curated facts only: the model to refine (default: the shipped model).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fit (same data and seed, same file).")
+@click.option("--regularisation", "-C", "c", type=click.FloatRange(min=1e-6), default=0.3, show_default=True,
+              help="Inverse strength of the L2 penalty (for a refit: of the pull towards the base model).")
+@click.option("--correction-weight", type=click.FloatRange(min=0.0, min_open=True), default=10.0, show_default=True,
+              help="Weight of each curated fact against one annotated sentence.")
+@ontology_option
+def train(paths: tuple[Path, ...], output: Path, corpus: Path | None, base: str | None, seed: int, c: float,
+          correction_weight: float, ontology_dir: Path) -> None:
+    """Train the extractor's model on annotations and curated facts under PATHS.
+
+    Annotation files (annotations/corpus/DOC.yaml: a corpus document id and
+    its facts by character offsets) are complete: every actor pair they do
+    not relate is a negative example.  Curated fact files (the YAML/CSV that
+    `ingest` reads; `rejected: true` marks a wrong fact) teach the relation
+    they name.  With annotations, the model is fitted anew; with curated
+    facts alone, the base model is refined so that it learns them and keeps
+    the rest.  Point extract, ingest or build at the result with --model.
+
+    \b
+        alliances train annotations/corpus/ my-corrections.yaml -o my.model.gz
+        alliances train my-corrections.yaml -o my.model.gz      # refine the shipped model
+        alliances extract news/ --model my.model.gz
+    """
+    from .extract import load_model
+    from .extract.train import is_annotation_file, read_annotations, read_curated, refine
+    from .extract.train import train as fit_model
+    from .loaders import is_fact_file
+
+    vocab = _vocab(ontology_dir)
+    files = sorted({f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()})
+    annotations = [f for f in files if is_annotation_file(f)]
+    curated = [f for f in files if f not in set(annotations) and is_fact_file(f)]
+    if not annotations and not curated:
+        raise click.ClickException("no annotation or curated fact files found in " + ", ".join(map(str, paths)))
+    if annotations and base:
+        raise click.UsageError("--base refines a model with curated facts alone; with annotations the model is fitted anew")
+    docs = read_curated(curated, vocab, correction_weight)
+    if annotations:
+        from .pipeline import PROJECT_DIR
+
+        folder = corpus or PROJECT_DIR.parent / "shared" / "corpus" / "news"
+        docs = [*read_annotations(annotations, folder), *docs]
+    if not docs:
+        raise click.ClickException("no finished annotations (status: done) or curated facts to learn from")
+
+    def progress(items: Any) -> Iterator[Any]:
+        with click.progressbar(list(items), label="Reading", file=sys.stderr) as bar:
+            yield from bar
+
+    if annotations:
+        model = fit_model(docs, vocab, seed=seed, c=c, progress=progress)
+        how = f"fitted on {model.meta['documents']} documents, {model.meta['examples']} examples"
+    else:
+        start = load_model(base)
+        model = refine(start, docs, vocab, c=c, progress=progress)
+        how = f"refined {base or 'the shipped model'} with {len(docs)} articles' curated facts"
+    digest = model.save(output)
+    click.echo(f"{how}, {len(model.features)} features", err=True)
+    click.echo(f"wrote {output} (sha256 {digest[:16]})", err=True)
 
 
 # --------------------------------------------------------------------------- analysis

@@ -56,14 +56,15 @@ class Extractor:
     manager so the process pool is shut down.
     """
 
-    def __init__(self, vocab: Vocabulary, jobs: int = 1, chunk: int = 8) -> None:
+    def __init__(self, vocab: Vocabulary, jobs: int = 1, chunk: int = 8, model: str | None = None) -> None:
         self.vocab = vocab
+        self.model = model
         self.jobs = max(1, jobs)
         self.chunk = max(1, chunk)
         self._pool: ProcessPoolExecutor | None = None
         if self.jobs > 1:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker_init, initargs=(vocab,))
+                                             initializer=_worker_init, initargs=(vocab, model))
 
     def __enter__(self) -> Extractor:
         return self
@@ -84,7 +85,7 @@ class Extractor:
 
         done: Future[list[list[Fact]]] = Future()
         try:
-            done.set_result(extract_many(articles, self.vocab))
+            done.set_result(extract_many(articles, self.vocab, model=self.model))
         except Exception as e:  # handed to whoever asks for the result, as a pool would
             done.set_exception(e)
         return done
@@ -108,29 +109,32 @@ class Extractor:
 
 
 _WORKER_VOCAB: Vocabulary | None = None
+_WORKER_MODEL: str | None = None
 
 
-def _worker_init(vocab: Vocabulary) -> None:  # pragma: no cover - runs in worker processes
-    global _WORKER_VOCAB
+def _worker_init(vocab: Vocabulary, model: str | None = None) -> None:  # pragma: no cover - runs in worker processes
+    global _WORKER_VOCAB, _WORKER_MODEL
     _WORKER_VOCAB = vocab
+    _WORKER_MODEL = model
 
 
 def _worker_extract(articles: list[Article]) -> list[list[Fact]]:  # pragma: no cover - runs in worker processes
     from .extract import extract_many
 
     assert _WORKER_VOCAB is not None
-    return extract_many(articles, _WORKER_VOCAB)
+    return extract_many(articles, _WORKER_VOCAB, model=_WORKER_MODEL)
 
 
-def extract_articles(articles: Iterable[Article], vocab: Vocabulary, *, jobs: int = 1) -> list[Fact]:
+def extract_articles(articles: Iterable[Article], vocab: Vocabulary, *, jobs: int = 1,
+                     model: str | None = None) -> list[Fact]:
     """Run the extractor over articles; ``jobs`` > 1 uses that many processes (same result, same order)."""
-    with Extractor(vocab, jobs) as ex:
+    with Extractor(vocab, jobs, model=model) as ex:
         return [fact for facts in ex.map(articles) for fact in facts]
 
 
 def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary, *, extract: bool = True,
                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
-                 on_error: Callable[[AllianceGraphError], None] | None = None) -> BatchResult:
+                 on_error: Callable[[AllianceGraphError], None] | None = None, model: str | None = None) -> BatchResult:
     """Load each file and write what it holds, one article per transaction.
 
     A file with an error adds nothing; its error is recorded (and passed to
@@ -163,7 +167,7 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
         except AllianceGraphError as e:
             record(e)
 
-    with Extractor(vocab, jobs if extract else 1) as extractor:
+    with Extractor(vocab, jobs if extract else 1, model=model) as extractor:
         for path in files:
             result.files += 1
             try:

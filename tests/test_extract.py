@@ -1,4 +1,5 @@
-"""The rule-based extractor: own sentences → facts, negation and hedges, offsets, robustness, the CLI.
+"""The rules stage of the extractor (``model="rules"``): own sentences → facts, negation and hedges, offsets,
+robustness; and the extract CLI.
 
 Every sentence here is written for these tests (none comes from the evaluation set).
 """
@@ -14,7 +15,7 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.extract import EXTRACTOR, extract, load_pipeline
+from graph.extract import RULES, extract, load_pipeline
 from graph.loaders import load_articles
 from graph.model import Article
 from graph.pipeline import ingest_files
@@ -33,7 +34,7 @@ def nlp() -> object:
 def found(text: str, vocab: Vocabulary) -> set[tuple[str, str, str]]:
     """(subject, relation, object) of the facts in ``text``; symmetric pairs in sorted order."""
     out = set()
-    for f in extract(Article(path="t.txt", text=text), vocab):
+    for f in extract(Article(path="t.txt", text=text), vocab, model="rules"):
         s, o = f.subject, f.object
         if vocab.relation(f.relation).symmetric:
             s, o = sorted((s, o))
@@ -246,7 +247,8 @@ def test_sentences(vocab: Vocabulary, nlp: object, text: str, expected: set[tupl
 
 def test_one_fact_per_triple_with_the_first_sentence(vocab: Vocabulary, nlp: object) -> None:
     text = "Ghana signed a trade deal with Togo.\n\nTogo and Ghana signed the trade deal again."
-    facts = [f for f in extract(Article(path="a.txt", text=text), vocab) if f.relation == "agreementWith"]
+    facts = [f for f in extract(Article(path="a.txt", text=text), vocab, model="rules")
+             if f.relation == "agreementWith"]
     assert len(facts) == 1
     assert facts[0].evidence == "Ghana signed a trade deal with Togo."
 
@@ -257,26 +259,27 @@ def test_fact_fields_and_offsets_point_into_the_file(vocab: Vocabulary, nlp: obj
                     "Officials met on Monday.  Kenya signed a defence pact with Somalia in Nairobi.\n",
                     encoding="utf-8")
     (article,) = load_articles(path)
-    facts = extract(article, vocab)
+    facts = extract(article, vocab, model="rules")
     assert facts
     file_text = path.read_text(encoding="utf-8")
     for f in facts:
         assert file_text[f.char_start:f.char_end] == f.evidence == "Kenya signed a defence pact with Somalia in Nairobi."
         assert f.article == str(path) and f.article_id == article.id and f.date == "2023-05-02"
-        assert f.extractor == EXTRACTOR and 0 < f.confidence <= 1
+        assert f.extractor == RULES and 0 < f.confidence <= 1
 
 
 def test_confidence_is_lower_for_indirect_arguments(vocab: Vocabulary, nlp: object) -> None:
-    direct = extract(Article(path="a.txt", text="Canada condemned Iran."), vocab)
-    indirect = extract(Article(path="b.txt", text="\"We condemn this,\" the Canadian minister told Iran."), vocab)
+    direct = extract(Article(path="a.txt", text="Canada condemned Iran."), vocab, model="rules")
+    indirect = extract(Article(path="b.txt", text="\"We condemn this,\" the Canadian minister told Iran."), vocab,
+                       model="rules")
     assert direct and direct[0].confidence > max((f.confidence for f in indirect), default=0)
 
 
 def test_long_and_huge_texts_stay_bounded(vocab: Vocabulary, nlp: object) -> None:
     long_sentence = "Chile signed an accord with Peru" + ", and with Peru" * 400 + "."
     huge = ("Norway backs Sweden. " * 3000) + "\n\n" + "x" * 20000
-    assert extract(Article(path="a.txt", text=long_sentence), vocab) == []  # too long to parse: skipped
-    facts = extract(Article(path="b.txt", text=huge), vocab)
+    assert extract(Article(path="a.txt", text=long_sentence), vocab, model="rules") == []  # too long to parse: skipped
+    facts = extract(Article(path="b.txt", text=huge), vocab, model="rules")
     assert [(f.subject, f.relation, f.object) for f in facts] == [("NOR", "supports", "SWE")]
 
 
@@ -288,9 +291,10 @@ WORDS = ["Russia", "Venezuela", "the Kremlin", "Putin", "Cuban", "NATO", "signed
 @given(st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)))
 def test_arbitrary_text_never_crashes(vocab: Vocabulary, nlp: object, text: str) -> None:
     article = Article(path="any.txt", text=text)
-    for f in extract(article, vocab):
-        assert text[f.char_start:f.char_end] == f.evidence
-        assert f.subject != f.object
+    for model in ("rules", None):  # the rules alone, and the shipped model
+        for f in extract(article, vocab, model=model):
+            assert text[f.char_start:f.char_end] == f.evidence
+            assert f.subject != f.object
 
 
 # --------------------------------------------------------------------------- the CLI

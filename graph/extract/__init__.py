@@ -1,96 +1,101 @@
 """Text → ``Fact``s, in stages, each a module of this package.
 
-1. ``nlp``        the spaCy pipeline, loaded once per process, and the blocks of text it parses;
-2. ``mentions``   actor mentions from the ontology's gazetteer (``compiled``), and references
-                  to actors named earlier ("the two countries", "he");
-3. ``rules``      cue phrases from the ontology read off the dependency parse: which actors a cue
-                  relates, unless the sentence denies, questions or hypothesises it.
+1. ``nlp``         the spaCy pipeline, loaded once per process, and the blocks of text it parses;
+2. ``mentions``    actor mentions from the ontology's gazetteer (``compiled``), and phrases that refer
+                   back to actors named earlier ("the two countries", "he");
+3. ``documents``   the sentences worth reading: parsed, with their mentions;
+4. ``candidates``  every pair of actors a sentence names;
+5. ``rules``       the ontology's cue phrases read off the dependency parse (which actors a cue relates,
+                   unless the sentence denies, questions or hypothesises it);
+6. ``features``    what the model sees of a pair: the dependency path, roles, cues, the rules' reading,
+                   negation and modality, lists and places;
+7. ``classifier``  the learned model that decides for each pair which relations hold and in which
+                   direction; ``train`` fits it on annotated text and curated facts.
 
-``extract`` is a pure function of its inputs.  The one thing kept between
-calls is the spaCy pipeline and what is compiled from a vocabulary for it
-(the phrase matcher and the cue index), cached per process.
+``extract`` is a pure function of its inputs.  What is kept between calls is the spaCy pipeline,
+what is compiled from a vocabulary for it (phrase matcher, cue index) and the model, cached per process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
 
 from ..model import Article, Fact
 from ..vocab import Vocabulary
-from .compiled import compiled
-from .mentions import _HE, _TWO, Mention, find_mentions, previous_person, two_countries
-from .nlp import MAX_SENT_TOKENS, MODEL_NAMES, _pipeline, blocks, load_pipeline
-from .rules import Sentence, facts_in_sentence
+from .candidates import candidates
+from .classifier import DEFAULT_MODEL, Model, label_fact, load_model
+from .compiled import Compiled, compiled
+from .documents import Unit, read_sentences
+from .features import SentenceFeatures, pair_features
+from .nlp import MODEL_NAMES, load_pipeline
+from .rules import facts_in_sentence
 
-__all__ = ["extract", "extract_many", "load_pipeline", "EXTRACTOR", "MODEL_NAMES"]
+__all__ = ["extract", "extract_many", "load_pipeline", "load_model", "EXTRACTOR", "RULES", "MODEL_NAMES",
+           "DEFAULT_MODEL", "Model"]
 
-EXTRACTOR = "rules/1.1"
+EXTRACTOR = "learned/2.0"  # the name of the shipped model's facts
+RULES = "rules/1.1"  # ``model="rules"``: the rules alone, without the model
 
 
-def extract(article: Article, vocab: Vocabulary) -> list[Fact]:
+def extract(article: Article, vocab: Vocabulary, model: Model | Path | str | None = None) -> list[Fact]:
     """Facts stated by ``article``; a pure function of its inputs.
 
     One fact per (subject, relation, object) — unordered for symmetric
     relations — with the first sentence that states it as evidence.
+    ``model`` is a :class:`Model`, a model file, ``"rules"`` for the rules
+    alone, or None for the model shipped in the package.
     """
-    return extract_many([article], vocab)[0]
+    return extract_many([article], vocab, model=model)[0]
 
 
-def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int = 64) -> list[list[Fact]]:
+def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int = 64,
+                 model: Model | Path | str | None = None) -> list[list[Fact]]:
     """``extract`` for several articles at once (spaCy batches their blocks)."""
     rules = compiled(vocab)
-    nlp = _pipeline()
+    clf = None if model == "rules" else model if isinstance(model, Model) else load_model(model)
     articles = list(articles)
-    # article index, block offset, doc, mentions, the states mentioned so far in the article (offset, id)
-    # and the people named so far (offset, id)
-    jobs: list[tuple[int, int, Any, list[Mention], list[tuple[int, str]], list[tuple[int, str]]]] = []
-    for n, article in enumerate(articles):
-        history: list[tuple[int, str]] = []
-        people: list[tuple[int, str]] = []
-        for start, block in blocks(article.text):
-            doc = nlp.make_doc(block)
-            mentions = find_mentions(doc, rules)
-            history.extend((start + doc[m.start].idx, m.actor) for m in mentions
-                           if rules.actor_kind.get(m.actor) == "State")
-            people.extend((start + doc[m.start].idx, m.actor) for m in mentions if m.kind == "person")
-            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)) or (
-                    mentions and people and _HE.search(block)):
-                jobs.append((n, start, doc, mentions, history, people))
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
-    docs = nlp.pipe((job[2] for job in jobs), batch_size=batch_size)
-    for (n, start, _, mentions, history, people), doc in zip(jobs, docs, strict=True):
-        article = articles[n]
-        for sent in doc.sents:
-            if len(sent) > MAX_SENT_TOKENS:
+    for unit in read_sentences(articles, rules, batch_size):
+        stated = _rules_facts(unit, rules) if clf is None else _model_facts(unit, rules, clf)
+        article = articles[unit.article]
+        for subj, rel, obj, conf in stated:
+            key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
+            if key in found[unit.article]:
                 continue
-            ms = [m for m in mentions if sent.start <= m.start < sent.end]
-            pairs = two_countries(sent, start, history)
-            previous = previous_person(sent, start, people)
-            named = {m.actor for m in ms} | {k for p in pairs.values() for k in p}
-            if len(named | set(previous)) < 2:
-                continue
-            s = Sentence(sent, ms, rules, pairs, previous)
-            for subj, rel, obj, conf in facts_in_sentence(s, rules):
-                key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
-                key = (key[0], key[1], key[2])
-                if key in found[n]:
-                    continue
-                text = sent.text
-                lead = len(text) - len(text.lstrip())
-                a = start + sent.start_char + lead
-                b = a + len(text.strip())
-                found[n][key] = Fact(
-                    subject=subj,
-                    relation=rel,
-                    object=obj,
-                    article=article.path,
-                    evidence=article.text[a:b],
-                    char_start=article.offset + a,
-                    char_end=article.offset + b,
-                    confidence=round(max(0.05, min(1.0, conf)), 3),
-                    extractor=EXTRACTOR,
-                    article_id=article.id,
-                    date=article.date,
-                )
+            a, b = unit.char_span(article)
+            found[unit.article][key] = Fact(
+                subject=subj,
+                relation=rel,
+                object=obj,
+                article=article.path,
+                evidence=article.text[a:b],
+                char_start=article.offset + a,
+                char_end=article.offset + b,
+                confidence=round(max(0.05, min(1.0, conf)), 3),
+                extractor=RULES if clf is None else clf.name,
+                article_id=article.id,
+                date=article.date,
+            )
     return [list(f.values()) for f in found]
+
+
+def _rules_facts(unit: Unit, rules: Compiled) -> list[tuple[str, str, str, float]]:
+    return list(facts_in_sentence(unit.sentence, rules))
+
+
+def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str, str, float]]:
+    cands = candidates(unit.sentence)
+    if not cands:
+        return []
+    sf = SentenceFeatures.of(unit.sentence, rules)
+    out = [(subj, rel, obj, conf) for (subj, rel, obj), conf in sf.rule_facts.items()] if clf.meta.get("rules_stand") else []
+    for c in cands:
+        for label, p in clf.predict(pair_features(c, sf, rules)):
+            subj, rel, obj = label_fact(label, c.a, c.b)
+            want = rules.object_kind.get(rel)
+            if want and (rules.actor_kind.get(obj) != want or rules.actor_kind.get(subj) == want):
+                continue  # "memberOf" needs an organisation as object and a state as subject
+            out.append((subj, rel, obj, p))
+    out.sort(key=lambda f: -f[3])
+    return out

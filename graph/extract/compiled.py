@@ -36,6 +36,7 @@ class Compiled:
     object_kind: dict[str, str | None]
     actor_kind: dict[str, str]
     agent_words: frozenset[str] = frozenset()  # last words of agent cues ("member", "ally")
+    memberships: frozenset[tuple[str, str]] = frozenset()  # (member, organisation) from the reference data
 
 
 _RULES: dict[int, tuple[Vocabulary, Compiled]] = {}
@@ -102,4 +103,5 @@ def _compile(vocab: Vocabulary) -> Compiled:
         object_kind={r.name: r.object_kind for r in vocab.relations.values()},
         actor_kind={a.id: a.kind for a in vocab.actors.values()},
         agent_words=frozenset(c.split()[-1].lower() for r in vocab.relations.values() for c in r.agent_cues if c.split()),
+        memberships=frozenset((m, a.id) for a in vocab.actors.values() for m in a.members),
     )

@@ -35,11 +35,13 @@ class Sentence:
         self.rules = rules
         self.previous = previous or {}  # the person named last before the sentence: "he added"
         self.pairs = pairs or {}  # "the two countries": token index -> the two states it stands for
+        self.mentions = mentions
         self.at: dict[int, Mention] = {}
         for m in mentions:
             for i in range(m.start, m.end):
                 self.at[i] = m
         self.lo, self.hi = sent.start, sent.end
+
     def np(self, tok: Any, wide: bool = True) -> dict[str, float]:
         """Actors a noun phrase names: its head, modifiers, "of" phrases, appositions, conjuncts."""
         out: dict[str, float] = {}
@@ -47,6 +49,7 @@ class Sentence:
         if not out and wide:
             self._np(tok, out, NP_PREPS_WIDE, 0)
         return out
+
     def _np(self, tok: Any, out: dict[str, float], preps: frozenset[str], depth: int) -> None:
         if depth > 12 or not (self.lo <= tok.i < self.hi):
             return
@@ -74,6 +77,7 @@ class Sentence:
                         self._np(g, out, preps, depth + 1)
             elif dep == "amod" or (dep == "advmod" and c.lower_ == "such"):
                 self._np(c, out, preps, depth + 1)
+
     def pronoun_referent(self, pron: Any) -> dict[str, float]:
         """A possessive "its/his/their": the closest preceding actor in the sentence.
 
@@ -101,6 +105,7 @@ class Sentence:
                 if found:
                     return {k: v * 0.85 for k, v in found.items()}
         return {}
+
     def person_np(self, tok: Any, verb: Any) -> dict[str, float]:
         """A subject noun phrase; a first-person pronoun is the quoted speaker when the sentence names one."""
         if first_person(tok):
@@ -110,6 +115,7 @@ class Sentence:
         if tok.pos_ == "PRON" and tok.lower_ in ("it", "they"):
             return self.reporter(verb)
         return self.np(tok)
+
     def reporter(self, verb: Any) -> dict[str, float]:
         """"Moscow said it would ...": "it"/"they" in a reported clause is the one who reports it."""
         t = verb
@@ -121,6 +127,7 @@ class Sentence:
             if c.dep_ == "nsubj" and c.pos_ != "PRON":
                 return {k: v * 0.85 for k, v in self.np(c).items()}
         return {}
+
     def third_person(self, tok: Any) -> dict[str, float]:
         """"he"/"she": the last person named before it in the sentence, else just before the sentence."""
         for i in range(tok.i - 1, self.lo - 1, -1):
@@ -128,6 +135,7 @@ class Sentence:
             if m is not None and m.kind == "person":
                 return {m.actor: 0.8}
         return {k: v * 0.8 for k, v in self.previous.items()}
+
     def speaker(self) -> dict[str, float]:
         for t in self.sent:
             if t.lemma_ in REPORTING and t.pos_ == "VERB":
@@ -137,6 +145,7 @@ class Sentence:
                         if found:
                             return {k: v * 0.8 for k, v in found.items()}
         return {}
+
     def top_np(self, noun: Any) -> Any:
         """Climb "one of the allies" / "the allies of" to the noun phrase's top."""
         t = noun
@@ -150,12 +159,14 @@ class Sentence:
             else:
                 break
         return t
+
     def official(self, tok: Any) -> bool:
         """A person or an office ("Putin", "the Kenyan president", "a delegation from Laos")."""
         m = self.at.get(tok.i)
         if m is not None:
             return m.kind == "person"
         return tok.lemma_.lower() in OFFICIALS or (tok.pos_ == "PRON" and tok.lower_ in ("he", "she"))
+
     def places(self, tok: Any) -> dict[str, float]:
         """States named by "in X" on ``tok`` or one level below it ("met, that time in Athens")."""
         out: dict[str, float] = {}
