@@ -20,6 +20,7 @@ from .store import EXPORT_FORMATS, AllianceStore, open_store
 from .vocab import ONTOLOGY_DIR, Vocabulary, load_vocabulary
 
 F = TypeVar("F", bound=Callable[..., Any])
+GRAPH_FORMATS = ("graphml", "gexf", "csv")  # the actor network (graph/formats.py), besides the RDF formats
 
 
 class AlliancesGroup(click.Group):
@@ -174,31 +175,6 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_extract: bool, store_path: 
             click.echo(f"wrote {path}", err=True)
     if not result.ok:
         sys.exit(1)
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of stdout.")
-@store_option
-@ontology_option
-def export(fmt: str, output: Path | None, store_path: str, ontology_dir: Path) -> None:
-    """Write the graph (articles, claims, edges) as RDF.
-
-    \b
-        alliances export --format turtle -o alliances.ttl
-        alliances export --format nquads | gzip > alliances.nq.gz
-    """
-    vocab = _vocab(ontology_dir)
-    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        data = store.export(fmt)
-    if output:
-        write_atomic(output, data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
 
 
 @cli.command()
@@ -404,6 +380,70 @@ def projection_options(f: F) -> F:
 def _fmt_option(f: F) -> F:
     return click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
                         show_default=True)(f)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice([*sorted(EXPORT_FORMATS), *GRAPH_FORMATS]), default="turtle",
+              show_default=True, help="RDF (the whole graph), or the actor network: graphml, gexf (Gephi), "
+                                      "csv (nodes.csv, edges.csv, claims.csv in the folder -o names).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file (atomically) instead of stdout; with --format csv, the folder for the three files.")
+@projection_options
+@store_option
+@ontology_option
+def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str | None, until: str | None,
+           min_sources: int, store_path: str, ontology_dir: Path) -> None:
+    """Write the graph (articles, claims, edges) as RDF, or the actor network for Gephi, Cytoscape, pandas, R.
+
+    The actor network has the actors as nodes (label, kind, bloc,
+    centrality) and one edge per pair and relation (polarity, sources,
+    confidence, first and last date); --relations, --since, --until and
+    --min-sources choose the claims it is made of (network formats only).
+
+    \b
+        alliances export --format turtle -o alliances.ttl
+        alliances export --format nquads | gzip > alliances.nq.gz
+        alliances export --format gexf -o alliances.gexf        # open in Gephi
+        alliances export --format csv -o network/               # nodes.csv, edges.csv, claims.csv
+    """
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    network = fmt in GRAPH_FORMATS
+    if not network and (rels or since or until or min_sources > 1):
+        raise click.UsageError(f"--relations, --since, --until and --min-sources apply to {', '.join(GRAPH_FORMATS)} only")
+    if fmt == "csv" and output is None:
+        raise click.UsageError("--format csv writes three files: give the folder with -o DIR")
+    if output is not None and fmt != "csv" and output.is_dir():
+        raise click.UsageError(f"{output} is a folder; give a file name with -o")
+    if output is not None and fmt == "csv" and output.exists() and not output.is_dir():
+        raise click.UsageError(f"{output} is a file; --format csv needs a folder with -o")
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        if network:
+            from . import formats
+
+            unknown = [n for n in rels or () if n not in vocab.relations]
+            if unknown:
+                raise click.BadParameter(f"unknown relation {unknown[0]!r}; choose from {', '.join(vocab.relations)}",
+                                         param_hint="'--relations'")
+            G = formats.actor_network(store, relations=rels, since=since, until=until, min_sources=min_sources)
+            if fmt == "csv":
+                assert output is not None
+                files = formats.to_csv(G, vocab)
+                for name, text in files.items():
+                    write_atomic(output / name, text)
+                click.echo(f"wrote {', '.join(str(output / n) for n in files)} "
+                           f"({G.number_of_nodes()} actors, {G.number_of_edges()} edges)", err=True)
+                return
+            data = formats.to_graphml(G, vocab) if fmt == "graphml" else formats.to_gexf(G, vocab)
+        else:
+            data = store.export(fmt)
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @cli.command()
