@@ -46,6 +46,8 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _REF_HASH = URIRef(BASE + "ontology#referenceHash")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_AG_CLAIM = ox.NamedNode(str(AG.Claim))
 PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
 _FIRST_SNAPSHOT_WAIT = 30.0  # how long a reader waits for a new store's first snapshot
 
@@ -283,6 +285,28 @@ class AllianceStore:
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
+
+    def write_quads(self, quads: Sequence[ox.Quad]) -> None:
+        """Add ``quads`` (claims and the edges they support) in one transaction.
+
+        For bulk loaders that derive their own edges: nothing is deleted, so
+        only claims that add support (never remove it) may come this way.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: store is open read-only")
+        try:
+            self.ox.extend(quads)
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{self.location}: could not write: {e}") from None
+        if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
+            try:
+                self.publish(clean=False)
+            except StoreError:  # written; readers wait for the next publication (close() raises)
+                self._published = time.monotonic()
+
+    def has_claim(self, iri: str) -> bool:
+        """Whether the claim ``iri`` is in the store (one index lookup)."""
+        return ox.Quad(ox.NamedNode(iri), _RDF_TYPE, _AG_CLAIM, ox.DefaultGraph()) in self.ox
 
     def _treaty_edge_ops(self, dataset: URIRef, triples: Sequence[Triple]) -> list[str]:
         """Updates that re-derive the treaty-type edges and the edges of the relations they refine.
