@@ -663,15 +663,24 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
               help="Stop a query after this many seconds.")
 @click.option("--max-result-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
               help="Refuse (413) an answer larger than this.")
+@click.option("--max-memory", metavar="SIZE", default=None,
+              help="Address-space limit of the query engine, e.g. 2G (default: half the RAM); "
+                   "a query that needs more is stopped (503) and the engine restarted.")
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE to call other endpoints (refused by default: the server would "
+                   "fetch any URL a client names).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @store_option
-def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, quiet: bool, store_path: str) -> None:
+def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, max_memory: str | None,
+          allow_federation: bool, quiet: bool, store_path: str) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
 
     SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
-    Accept), the interactive page at /.  Updates are refused.  While an
-    ingest writes the store, the endpoint answers from the latest snapshot
-    the ingest published.  Stop with Ctrl-C.
+    Accept), the interactive page at /.  Updates and SERVICE are refused.
+    While an ingest writes the store, the endpoint answers from the latest
+    snapshot the ingest published.  The query engine runs with a memory
+    limit and is restarted when it dies; when it cannot be, serve exits 1.
+    Stop with Ctrl-C.
 
     \b
         alliances serve --port 7878
@@ -679,7 +688,13 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     """
     import signal
 
+    from .sandbox import parse_size
     from .serve import Endpoint
+
+    try:
+        memory = parse_size(max_memory) if max_memory is not None else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--max-memory'") from None
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -687,12 +702,14 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     signal.signal(signal.SIGTERM, stop)
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log,
-                  max_result_bytes=max_result_bytes) as ep:
+                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation) as ep:
         click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
         try:
             ep.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
+    if ep.failure:
+        raise click.ClickException(ep.failure)
 
 
 @cli.command()
