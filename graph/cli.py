@@ -118,29 +118,53 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="PATHS|FEED|URL...")
 @click.option("--no-extract", is_flag=True, help="Store articles without extracting facts from their text.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Feeds and URLs: give up on a connection or a read after this many seconds.")
 @store_option
 @ontology_option
 @max_bytes_option
 @jobs_option
 @model_option
-def ingest(paths: tuple[Path, ...], no_extract: bool, store_path: str, ontology_dir: Path, max_bytes: int,
-           jobs: int, model: str | None) -> None:
-    """Add articles and curated facts under PATHS to the store.
+def ingest(paths: tuple[str, ...], no_extract: bool, timeout: float, store_path: str, ontology_dir: Path,
+           max_bytes: int, jobs: int, model: str | None) -> None:
+    """Add articles and curated facts under PATHS, RSS/Atom feeds and web pages to the store.
 
     Folders are read recursively.  Each article is written in one
     transaction; a bad file is reported on one line and adds nothing, the
     others are still ingested, and the exit status is 1.
 
+    A feed (a .xml/.rss/.atom file, or an http(s) URL that answers with
+    RSS or Atom) adds its entries: each entry's page is fetched and its
+    main text read; entries already in the store (same URL, canonical URL
+    or text) are skipped.  Any other URL is read as one article page.
+    Fetching is bounded (--timeout, --max-bytes, 5 redirects), names
+    itself in its User-Agent and respects robots.txt.
+
     \b
         alliances ingest seeds/ news/2021/ --store .alliance-graph
+        alliances ingest https://example.org/world/rss.xml saved-feed.xml
     """
+    from .feeds import is_feed_file, is_url
+
+    remote = [p for p in paths if is_url(p) or is_feed_file(Path(p))]
+    local = [Path(p) for p in paths if p not in remote]
+    for p in local + [Path(r) for r in remote if not is_url(r)]:
+        if not p.exists():
+            raise click.BadParameter(f"Path '{p}' does not exist.", param_hint="'PATHS|FEED|URL...'")
     vocab = _vocab(ontology_dir)
     _check_model(model)
+    ok = True
     with open_store(store_path, vocab) as store:
-        result = _ingest(paths, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model)
-    if not result.ok:
+        if local:
+            ok = _ingest(local, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model).ok
+        if remote:
+            from .cli_feeds import read_feeds
+
+            ok = read_feeds(remote, store, vocab, extract=not no_extract, max_bytes=max_bytes, timeout=timeout,
+                            model=model) and ok
+    if not ok:
         sys.exit(1)
 
 
@@ -891,6 +915,9 @@ def _ingest_events(dataset: str, paths: tuple[Path, ...], version: str | None, s
     click.echo(f"Please cite: {info.citation}", err=True)
     if errors:
         sys.exit(1)
+
+
+from . import cli_feeds  # noqa: E402, F401  (registers `watch` on the group above)
 
 
 def main() -> None:  # pragma: no cover - console entry point
