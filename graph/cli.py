@@ -54,6 +54,13 @@ def max_bytes_option(f: F) -> F:
     )(f)
 
 
+def fetch_timeout_option(f: F) -> F:
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+        help="Feeds and URLs: give up on a connection or a read after this many seconds.",
+    )(f)
+
+
 def jobs_option(f: F) -> F:
     return click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -120,8 +127,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS|FEED|URL...")
 @click.option("--no-extract", is_flag=True, help="Store articles without extracting facts from their text.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Feeds and URLs: give up on a connection or a read after this many seconds.")
+@fetch_timeout_option
 @store_option
 @ontology_option
 @max_bytes_option

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from .cli import _check_model, _report_error, _vocab, cli, max_bytes_option, model_option, ontology_option, store_option
+from .cli import (
+    _check_model,
+    _report_error,
+    _vocab,
+    cli,
+    fetch_timeout_option,
+    max_bytes_option,
+    model_option,
+    ontology_option,
+    store_option,
+)
 from .model import Article
 from .store import AllianceStore, open_store
 from .vocab import Vocabulary
@@ -58,8 +68,7 @@ def read_feeds(sources: list[str], store: AllianceStore, vocab: Vocabulary, *, e
 @click.option("--max-polls", type=click.IntRange(min=1), default=None,
               help="Stop after this many polls (default: poll until stopped).")
 @click.option("--no-extract", is_flag=True, help="Store articles without extracting facts from their text.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Give up on a connection or a read after this many seconds.")
+@fetch_timeout_option
 @store_option
 @ontology_option
 @max_bytes_option
