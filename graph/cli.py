@@ -844,28 +844,60 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
 @click.option("--graph", "graph_iri", metavar="IRI", help="Target named graph (default: the server's default graph).")
 @click.option("--replace", is_flag=True, help="Empty the target graph first (the first chunk is sent by PUT).")
 @click.option("--chunk", type=click.IntRange(min=1), default=50_000, show_default=True, help="Triples per request.")
+@click.option("--user", metavar="NAME", help="Basic authentication as NAME; the password comes from "
+                                             "$ALLIANCE_GRAPH_PASSWORD or is asked for.")
+@click.option("--token", metavar="TOKEN", envvar="ALLIANCE_GRAPH_TOKEN",
+              help="Bearer token (also $ALLIANCE_GRAPH_TOKEN). Without --user or --token: the URL's "
+                   "user:password@, else ~/.netrc.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Read the graph back afterwards (Graph Store GET) and check every triple sent is there.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Attempts more per request after a 5xx, 429, timeout or dropped connection (pause 1 s, 2 s, 4 s …).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Seconds to wait for each answer.")
 @store_option
 @ontology_option
-def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_path: str, ontology_dir: Path) -> None:
+def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, user: str | None, token: str | None,
+         verify: bool, retries: int, timeout: float, store_path: str, ontology_dir: Path) -> None:
     """Upload the data graph to a SPARQL 1.1 Graph Store Protocol server.
 
     Sends what 'alliances export' writes, as N-Triples in chunks by POST;
-    progress on stderr.
+    progress on stderr.  A redirect, an HTML page or any answer but 200,
+    201 or 204 is an error (saying how many triples had arrived); then the
+    graph is read back and every triple looked for.  Credentials are never
+    printed.
 
     \b
         oxigraph serve --location /data/alliances --bind 127.0.0.1:7878 &
         alliances push --endpoint http://127.0.0.1:7878/store --graph https://example.org/alliances
+        ALLIANCE_GRAPH_PASSWORD=… alliances push --endpoint https://kg.example.org/ds/data --user editor
     """
+    import os
+
+    from .remote import credentials_for, redact
     from .remote import push as push_graph
 
     vocab = _vocab(ontology_dir)
+    password = None
+    if user is not None and not token:
+        password = os.environ.get("ALLIANCE_GRAPH_PASSWORD")
+        if password is None:
+            password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    creds = credentials_for(endpoint, user=user, password=password, token=token)
 
     def progress(sent: int, total: int) -> None:
         click.echo(f"pushed {sent:,}/{total:,} triples", err=True)
 
+    def retry(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
-    click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
+        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, timeout=timeout, retries=retries,
+                       verify=verify, credentials=creds, on_progress=progress, on_retry=retry)
+    where = f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"
+    checked = ", all found there when read back" if verify else ""
+    click.echo(f"pushed {n:,} triples to {redact(endpoint)}{where}{checked}", err=True)
+
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
