@@ -178,6 +178,13 @@ def test_worker_killed_mid_task_is_retried_without_duplicates(corpus: tuple[Path
     assert sorted(line for line in lines if "more.jsonl.gz" not in line) == sorted(expected)
     assert sum("more.jsonl.gz" in line for line in lines) > 0
 
+    # without --out the facts come back in input order, as with --jobs; inputs as an fsspec URL and a glob
+    feed = corpus[0] / "feed.jsonl"
+    printed = invoke("extract", f"file://{feed}", str(corpus[0] / "*.txt"), "--cluster", address, "--task-articles", "4",
+                     "--format", "jsonl")
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == single.stdout.replace(json.dumps(str(feed))[:-1], json.dumps(f"file://{feed}")[:-1])
+
 
 def test_load_gives_the_store_ingest_builds(corpus: tuple[Path, Path], shards: tuple[Path, str], cluster: object,
                                             tmp_path: Path) -> None:
