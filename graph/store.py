@@ -27,10 +27,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from . import snapshots
+from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
-from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples, edge_triples
+from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples
 from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
 
 __all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
@@ -109,6 +109,7 @@ class AllianceStore:
             raise _store_error(self.location, e) from None
         if not read_only:
             self._ensure_reference()
+            self._ensure_edge_counts()
             if self._writer is not None:
                 self._start_writing()
 
@@ -186,6 +187,14 @@ class AllianceStore:
         self.ox.clear_graph(ref) if self.ox.contains_named_graph(ref) else None
         self.ox.extend(quads)
 
+    def _ensure_edge_counts(self) -> None:
+        """Migrate a store from before edge counts (one pass over its claims, once)."""
+        if edges.needs_migration(self.ox):
+            try:
+                self.ox.update(" ;\n".join(edges.migrate_ops(self.ox, self.vocab)))
+            except (OSError, SyntaxError, ValueError) as e:
+                raise StoreError(f"{self.location}: could not count the edges' claims: {e}") from None
+
     # ------------------------------------------------------------------ writing
 
     def write_article(self, article: Article, facts: Sequence[Fact], *, replace_extracted: bool = False) -> int:
@@ -214,11 +223,13 @@ class AllianceStore:
             new[c] = fact
         removed = {c for c, old in existing.items() if replace_extracted and old[3] != CURATED and c not in new}
         replaced = {c for c in new if c in existing}
-        touched: set[tuple[str, str, str]] = {(f.subject, f.relation, f.object) for f in new.values()}
-        touched |= {existing[c][:3] for c in removed | replaced}
+        gone = removed | replaced
+        delta = edges.deltas_for(((str(vocab.relation(existing[c][1]).iri), str(ACTOR[existing[c][0]]),
+                                   str(ACTOR[existing[c][2]]), existing[c][4]) for c in gone), vocab, -1)
+        delta.update(edges.deltas_for(((str(vocab.relation(f.relation).iri), str(ACTOR[f.subject]), str(ACTOR[f.object]),
+                                        f.rejected) for f in new.values()), vocab, +1))
 
         ops: list[str] = []
-        gone = removed | replaced
         if gone:
             values = " ".join(f"<{c}>" for c in sorted(gone))
             ops.append(f"DELETE {{ ?c ?p ?o }} WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")
@@ -226,8 +237,7 @@ class AllianceStore:
         for _c, fact in sorted(new.items()):
             data.extend(claim_triples(fact, vocab))
         ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
-        for key in sorted(touched):
-            ops.extend(self._edge_ops(*key))
+        ops.extend(edges.count_ops(self.ox, delta))
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
@@ -238,30 +248,6 @@ class AllianceStore:
             except StoreError:  # the article is written; readers wait for the next publication (close() raises)
                 self._published = time.monotonic()
         return len(new)
-
-    def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:
-        """Drop the edges of one fact, then re-derive them from supporting claims.
-
-        Claims of a treaty type (a sub-property of the relation) support it too.
-        """
-        rel = self.vocab.relation(relation)
-        edges = edge_triples(subject, relation, obj, self.vocab)
-        s, o = ACTOR[subject], ACTOR[obj]
-        preds = " ".join(f"<{p}>" for p in self._supporting(relation))
-        pattern = (f"VALUES ?p {{ {preds} }} ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p ; "
-                   f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
-                   f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} ")
-        if rel.symmetric:
-            pattern += f"FILTER((?s = <{s}> && ?o = <{o}>) || (?s = <{o}> && ?o = <{s}>))"
-        else:
-            pattern += f"FILTER(?s = <{s}> && ?o = <{o}>)"
-        body = " ".join(_nt(t) for t in edges)
-        return [f"DELETE DATA {{ {body} }}", f"INSERT {{ {body} }} WHERE {{ SELECT * WHERE {{ {pattern} }} LIMIT 1 }}"]
-
-    def _supporting(self, relation: str) -> list[URIRef]:
-        """The relation and the treaty types declared as its sub-properties."""
-        return [self.vocab.relation(relation).iri,
-                *(t.iri for t in self.vocab.treaty_types.values() if t.parent == relation)]
 
     def write_dataset(self, dataset: URIRef, triples: Sequence[Triple]) -> int:
         """Replace what was loaded from ``dataset`` by ``triples`` in one transaction.
@@ -274,68 +260,39 @@ class AllianceStore:
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
         claims = {t[0] for t in triples if t[1] == RDF.type and t[2] == AG.Claim}
+        old = (f"SELECT ?p ?s ?o ?r WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> ; <{RDF.predicate}> ?p ; "
+               f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . OPTIONAL {{ ?c <{AG.rejected}> ?r }} }}")
+        delta = edges.deltas_for(((r["p"].value, r["s"].value, r["o"].value, _is_true(r["r"])) for r in self.ox.query(old)),
+                                 self.vocab, -1)
+        fields: dict[URIRef, dict[URIRef, object]] = {}
+        for s, p, o in triples:
+            if s in claims and p in (RDF.subject, RDF.predicate, RDF.object, AG.rejected):
+                fields.setdefault(s, {})[p] = o
+        delta.update(edges.deltas_for(((str(f[RDF.predicate]), str(f[RDF.subject]), str(f[RDF.object]),
+                                        f.get(AG.rejected) == Literal(True)) for f in fields.values()
+                                       if RDF.predicate in f and RDF.subject in f and RDF.object in f), self.vocab, +1))
         ops = [f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> . ?c ?p ?o }}",
                f"DELETE WHERE {{ <{dataset}> ?p ?o }}",
                "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}"]
-        ops.extend(self._treaty_edge_ops(dataset, triples))
+        ops.extend(edges.count_ops(self.ox, delta))
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
 
-    def _treaty_edge_ops(self, dataset: URIRef, triples: Sequence[Triple]) -> list[str]:
-        """Updates that re-derive the treaty-type edges and the edges of the relations they refine.
-
-        Which parent edges lose their last support is worked out here (claims
-        of other sources now, plus the new ``triples``), so the update itself
-        only deletes and inserts.
-        """
-        vocab = self.vocab
-        not_rejected = f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }}"
-        ops = []
-        for t in vocab.treaty_types.values():
-            parent = vocab.relation(t.parent)
-            both = f"?s <{t.iri}> ?o . ?o <{t.iri}> ?s . ?s <{parent.iri}> ?o ."
-            if parent.symmetric:
-                both += f" ?o <{parent.iri}> ?s ."
-            ops.append(f"DELETE WHERE {{ ?s <{t.iri}> ?o }}")
-            ops.append(f"INSERT {{ {both} }} WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> <{t.iri}> ; "
-                       f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . {not_rejected} }}")
-        new: dict[URIRef, dict[URIRef, URIRef]] = {}
-        for s, p, o in triples:
-            if p in (RDF.subject, RDF.predicate, RDF.object) and isinstance(o, URIRef):
-                new.setdefault(s, {})[p] = o
-        rejected = {s for s, p, o in triples if p == AG.rejected and o == Literal(True)}
-        for name in sorted({t.parent for t in vocab.treaty_types.values()}):
-            rel = vocab.relation(name)
-            preds = self._supporting(name)
-            values = " ".join(f"<{p}>" for p in preds)
-            supported: set[tuple[str, str]] = set()
-            q = (f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?c <{RDF.predicate}> ?p ; "
-                 f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
-                 f"FILTER NOT EXISTS {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> }} {not_rejected} }}")
-            supported |= {(r["s"].value, r["o"].value) for r in self.ox.query(q)}
-            supported |= {(str(c[RDF.subject]), str(c[RDF.object])) for k, c in new.items()
-                          if c.get(RDF.predicate) in preds and RDF.subject in c and RDF.object in c and k not in rejected}
-            if rel.symmetric:
-                supported |= {(o, s) for s, o in supported}
-            edges = {(r["s"].value, r["o"].value) for r in self.ox.query(f"SELECT ?s ?o WHERE {{ ?s <{rel.iri}> ?o }}")}
-            gone = sorted(edges - supported)
-            if gone:
-                ops.append("DELETE DATA { " + " ".join(f"<{s}> <{rel.iri}> <{o}> ." for s, o in gone) + " }")
-        return ops
-
-    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str]]:
-        q = (f"SELECT ?c ?s ?p ?o ?x WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
-             f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x }}")
+    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str, bool]]:
+        """The claims of one article: iri -> (subject, relation, object, extractor, rejected)."""
+        q = (f"SELECT ?c ?s ?p ?o ?x ?r WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
+             f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x . "
+             f"OPTIONAL {{ ?c <{AG.rejected}> ?r }} }}")
         out = {}
         for row in self.ox.query(q):
             rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
             s, o = self.vocab.actor_id(row["s"].value), self.vocab.actor_id(row["o"].value)
             if rel is None or s is None or o is None:
                 continue
-            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value)
+            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value, _is_true(row["r"]))
         return out
 
     # ------------------------------------------------------------------ reading
@@ -431,6 +388,10 @@ class AllianceStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_true(term: ox.Literal | None) -> bool:
+    return term is not None and term.value in ("true", "1")
 
 
 def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal | BNode:
