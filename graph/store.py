@@ -301,6 +301,14 @@ class AllianceStore:
         """Run SPARQL over data and reference (union default graph), prefixes predeclared."""
         return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
 
+    def query_data(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL over the data graph alone (articles, claims, edges), prefixes predeclared.
+
+        Cheaper than ``query`` for the hot read paths: no pattern has to look
+        into the reference graph.
+        """
+        return self.ox.query(sparql, prefixes=PREFIXES)
+
     def count_claims(self) -> int:
         q = f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"
         return int(next(iter(self.ox.query(q)))["n"].value)
@@ -311,21 +319,19 @@ class AllianceStore:
             return int(next(iter(self.ox.query(q)))["n"].value)
 
         per_rel: dict[str, int] = {}
-        q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p . "
-             f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
+        q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
+             f"{{ SELECT ?c ?p WHERE {{ ?c <{RDF.predicate}> ?p }} }} MINUS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
         for row in self.ox.query(q):
             rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
             if rel:
                 per_rel[rel.name] = int(row["n"].value)
-        actors = set()
-        q = f"SELECT DISTINCT ?a WHERE {{ ?c a <{AG.Claim}> . {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }}"
-        for row in self.ox.query(q):
-            actors.add(row["a"].value)
+        q = (f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
+             f"{{ SELECT ?c ?a WHERE {{ {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }} }} }}")
         return {
             "articles": one(f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{AG.Article}> }}"),
             "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
             "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
-            "actors": len(actors),
+            "actors": one(q),
             "triples": one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
             "relations": dict(sorted(per_rel.items())),
         }
