@@ -20,6 +20,7 @@ from .store import EXPORT_FORMATS, AllianceStore, open_store
 from .vocab import ONTOLOGY_DIR, Vocabulary, load_vocabulary
 
 F = TypeVar("F", bound=Callable[..., Any])
+GRAPH_FORMATS = ("graphml", "gexf", "csv")  # the actor network (graph/formats.py), besides the RDF formats
 
 
 class AlliancesGroup(click.Group):
@@ -174,31 +175,6 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_extract: bool, store_path: 
             click.echo(f"wrote {path}", err=True)
     if not result.ok:
         sys.exit(1)
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of stdout.")
-@store_option
-@ontology_option
-def export(fmt: str, output: Path | None, store_path: str, ontology_dir: Path) -> None:
-    """Write the graph (articles, claims, edges) as RDF.
-
-    \b
-        alliances export --format turtle -o alliances.ttl
-        alliances export --format nquads | gzip > alliances.nq.gz
-    """
-    vocab = _vocab(ontology_dir)
-    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        data = store.export(fmt)
-    if output:
-        write_atomic(output, data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
 
 
 @cli.command()
@@ -404,6 +380,70 @@ def projection_options(f: F) -> F:
 def _fmt_option(f: F) -> F:
     return click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
                         show_default=True)(f)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice([*sorted(EXPORT_FORMATS), *GRAPH_FORMATS]), default="turtle",
+              show_default=True, help="RDF (the whole graph), or the actor network: graphml, gexf (Gephi), "
+                                      "csv (nodes.csv, edges.csv, claims.csv in the folder -o names).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file (atomically) instead of stdout; with --format csv, the folder for the three files.")
+@projection_options
+@store_option
+@ontology_option
+def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str | None, until: str | None,
+           min_sources: int, store_path: str, ontology_dir: Path) -> None:
+    """Write the graph (articles, claims, edges) as RDF, or the actor network for Gephi, Cytoscape, pandas, R.
+
+    The actor network has the actors as nodes (label, kind, bloc,
+    centrality) and one edge per pair and relation (polarity, sources,
+    confidence, first and last date); --relations, --since, --until and
+    --min-sources choose the claims it is made of (network formats only).
+
+    \b
+        alliances export --format turtle -o alliances.ttl
+        alliances export --format nquads | gzip > alliances.nq.gz
+        alliances export --format gexf -o alliances.gexf        # open in Gephi
+        alliances export --format csv -o network/               # nodes.csv, edges.csv, claims.csv
+    """
+    vocab = _vocab(ontology_dir)
+    rels = _relations_option(relations)
+    network = fmt in GRAPH_FORMATS
+    if not network and (rels or since or until or min_sources > 1):
+        raise click.UsageError(f"--relations, --since, --until and --min-sources apply to {', '.join(GRAPH_FORMATS)} only")
+    if fmt == "csv" and output is None:
+        raise click.UsageError("--format csv writes three files: give the folder with -o DIR")
+    if output is not None and fmt != "csv" and output.is_dir():
+        raise click.UsageError(f"{output} is a folder; give a file name with -o")
+    if output is not None and fmt == "csv" and output.exists() and not output.is_dir():
+        raise click.UsageError(f"{output} is a file; --format csv needs a folder with -o")
+    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
+        if network:
+            from . import formats
+
+            unknown = [n for n in rels or () if n not in vocab.relations]
+            if unknown:
+                raise click.BadParameter(f"unknown relation {unknown[0]!r}; choose from {', '.join(vocab.relations)}",
+                                         param_hint="'--relations'")
+            G = formats.actor_network(store, relations=rels, since=since, until=until, min_sources=min_sources)
+            if fmt == "csv":
+                assert output is not None
+                files = formats.to_csv(G, vocab)
+                for name, text in files.items():
+                    write_atomic(output / name, text)
+                click.echo(f"wrote {', '.join(str(output / n) for n in files)} "
+                           f"({G.number_of_nodes()} actors, {G.number_of_edges()} edges)", err=True)
+                return
+            data = formats.to_graphml(G, vocab) if fmt == "graphml" else formats.to_gexf(G, vocab)
+        else:
+            data = store.export(fmt)
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @cli.command()
@@ -729,44 +769,113 @@ def render(output: Path | None, focus: str | None, depth: int, relations: tuple[
 
 
 @cli.command("ingest-dataset")
-@click.argument("dataset", type=click.Choice(["cow", "atop"]))
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dataset", type=click.Choice(["cow", "atop", "gdelt", "polecat", "icews"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dataset-version", metavar="VERSION",
-              help="Version to record (default: the file's version column, else COW 4.1 / ATOP 5.1).")
-@click.option("--strict", is_flag=True, help="Exit 1 when any row was malformed or could not be mapped.")
+              help="Version to record (default: the file's version column or layout, else the dataset's default).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any row was malformed or could not be mapped (COW/ATOP).")
 @store_option
 @ontology_option
-def ingest_dataset(dataset: str, path: Path, dataset_version: str | None, strict: bool, store_path: str,
+def ingest_dataset(dataset: str, paths: tuple[Path, ...], dataset_version: str | None, strict: bool, store_path: str,
                    ontology_dir: Path) -> None:
-    """Load a formal alliance dataset file you downloaded (COW or ATOP) as dated treaty claims.
+    """Load dataset files you downloaded: formal alliances (COW, ATOP) or coded events (GDELT, POLECAT, ICEWS).
 
     COW: alliance_v4.1_by_dyad.csv (or a dyad-yearly file); ATOP: a
     dyad-year file (atop5_1ddyr.csv, atop5_1dy.csv) or the member file
     (atop5_1m.csv).  State codes are mapped to ISO actors with
     ontology/cow-crosswalk.ttl; consecutive years become one claim with a
     start and an end date.  Loading the same dataset and version again
-    replaces what was loaded before.  Malformed rows are reported with file
-    and line, unmapped codes with their count; the rest is loaded.
+    replaces what was loaded before.
+
+    GDELT (2.0 Events exports, 61 columns, or 1.0 daily files, 57/58
+    columns), POLECAT (weekly files) and ICEWS (Dataverse files), plain,
+    .gz or .zip, several at once: streamed row by row; each event whose
+    code ontology/events/ maps to a relation, between two actors of the
+    ontology, becomes a claim (one per actor pair, relation and source URL
+    or story).  Ingesting a file again adds nothing.
+
+    Malformed rows are reported with file and line, unmapped codes and
+    actors with their counts; the rest is loaded.
 
     \b
         alliances ingest-dataset cow alliance_v4.1_by_dyad.csv
         alliances ingest-dataset atop atop5_1ddyr.csv --store .alliance-graph
+        alliances ingest-dataset gdelt 20240101*.export.CSV.zip
+        alliances ingest-dataset polecat ngec_coded_all_2024-01-01.txt.gz
     """
     from .datasets import DATASETS, load_crosswalk
 
     vocab = _vocab(ontology_dir)
-    with open_store(store_path, vocab) as store:
-        claims, report = pipeline.ingest_dataset(path, dataset, store, vocab, version=dataset_version)
-    for e in report.errors:
-        click.echo(f"skipped {e}", err=True)
-    for line in report.unmapped_lines(load_crosswalk(ontology_dir)):
-        click.echo(f"unmapped {line}", err=True)
     info = DATASETS[dataset]
-    left_out = len(report.errors) + sum(report.unmapped.values()) + sum(report.missing_actors.values())
-    click.echo(f"{path}: {report.rows} rows, {claims} treaty claims written ({info.title} {report.version}), "
-               f"{len(report.errors)} malformed rows, {sum(report.unmapped.values())} unmapped", err=True)
+    if info.kind == "event":
+        _ingest_events(dataset, paths, dataset_version, store_path, vocab)
+        return
+    left_out = 0
+    with open_store(store_path, vocab) as store:
+        for path in paths:
+            claims, report = pipeline.ingest_dataset(path, dataset, store, vocab, version=dataset_version)
+            for e in report.errors:
+                click.echo(f"skipped {e}", err=True)
+            for line in report.unmapped_lines(load_crosswalk(ontology_dir)):
+                click.echo(f"unmapped {line}", err=True)
+            left_out += len(report.errors) + sum(report.unmapped.values()) + sum(report.missing_actors.values())
+            click.echo(f"{path}: {report.rows} rows, {claims} treaty claims written ({info.title} {report.version}), "
+                       f"{len(report.errors)} malformed rows, {sum(report.unmapped.values())} unmapped", err=True)
     click.echo(f"Please cite: {info.citation}", err=True)
     if strict and left_out:
+        sys.exit(1)
+
+
+def _top(counts: Any, n: int = 10) -> str:
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = "; ".join(f"{k} {v:,}" for k, v in items[:n])
+    return text + (f"; … {len(items) - n:,} more" if len(items) > n else "")
+
+
+def _ingest_events(dataset: str, paths: tuple[Path, ...], version: str | None, store_path: str,
+                   vocab: Vocabulary) -> None:
+    from .datasets import DATASETS
+
+    info = DATASETS[dataset]
+    errors: list[AllianceGraphError] = []
+    bars: dict[str, Any] = {}
+
+    def progress(report: Any, done: int, total: int) -> None:
+        bar = bars.get(report.path)
+        if bar is None:
+            bar = bars[report.path] = click.progressbar(
+                length=max(total, 1), label=Path(report.path).name, file=sys.stderr,
+                item_show_func=lambda r: f"{r.rows:,} rows, {r.rate:,.0f} rows/s" if r else None)
+            bar.__enter__()
+        bar.current_item = report
+        bar.update(max(0, done - bar.pos))
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    with open_store(store_path, vocab) as store:
+        reports = pipeline.ingest_event_files(paths, dataset, store, version=version, on_error=errors.append,
+                                              on_progress=progress)
+    for bar in bars.values():
+        if not bar.finished:
+            bar.__exit__(None, None, None)
+    for r in reports:
+        for e in r.errors:
+            click.echo(f"skipped {e}", err=True)
+        if r.malformed > len(r.errors):
+            click.echo(f"skipped … and {r.malformed - len(r.errors):,} more malformed rows of {r.path}", err=True)
+        if r.unmapped:
+            click.echo(f"unmapped codes in {r.path}: {_top(r.unmapped)}", err=True)
+        if r.not_actors:
+            click.echo(f"not actors of the ontology in {r.path}: {_top(r.not_actors)}", err=True)
+        click.echo(f"{r.path}: {r.layout}: {r.rows:,} rows in {r.seconds:.1f} s ({r.rate:,.0f} rows/s), "
+                   f"{r.claims:,} event claims written ({info.title} {r.version}); {r.events:,} mapped events, "
+                   f"{r.collapsed:,} repeats collapsed, {r.existing:,} already in the store; left out: "
+                   f"{sum(r.unmapped.values()):,} unmapped codes, {sum(r.not_actors.values()):,} actors not in the "
+                   f"ontology, {r.same_actor:,} same actor on both sides, {r.malformed:,} malformed", err=True)
+    for e in errors:
+        _report_error(e)
+    click.echo(f"Please cite: {info.citation}", err=True)
+    if errors:
         sys.exit(1)
 
 

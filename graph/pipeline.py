@@ -23,7 +23,7 @@ from .store import AllianceStore
 from .vocab import Vocabulary
 
 __all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "project_graph",
-           "render_page", "ingest_dataset", "PROJECT_DIR", "SEEDS_DIR"]
+           "render_page", "ingest_dataset", "ingest_event_files", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -262,3 +262,26 @@ def ingest_dataset(path: Path, dataset: str, store: AllianceStore, vocab: Vocabu
         triples.extend(spell_triples(spell, vocab))
     claims = store.write_dataset(dataset_iri(dataset, report.version), triples)
     return claims, report
+
+
+def ingest_event_files(paths: Iterable[Path], dataset: str, store: AllianceStore, *, version: str | None = None,
+                       on_error: Callable[[AllianceGraphError], None] | None = None,
+                       on_progress: Callable[..., None] | None = None) -> list[Any]:
+    """Stream GDELT, POLECAT or ICEWS files into the store, one after the other.
+
+    Returns one ``EventReport`` per file read; a file that cannot be used is
+    passed to ``on_error`` (or raised when there is none) and the others go on.
+    Repeats collapse across the files of one call.
+    """
+    from .datasets.event_claims import ingest_events
+
+    seen: set[bytes] = set()
+    reports = []
+    for path in paths:
+        try:
+            reports.append(ingest_events(path, dataset, store, version=version, seen=seen, on_progress=on_progress))
+        except AllianceGraphError as e:
+            if on_error is None:
+                raise
+            on_error(e)
+    return reports

@@ -31,6 +31,8 @@ from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
 from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples
+from .terms import AG as AG_NS
+from .terms import RDF as RDF_NS
 from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
 
 __all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
@@ -46,6 +48,8 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _REF_HASH = URIRef(BASE + "ontology#referenceHash")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_AG_CLAIM = ox.NamedNode(str(AG.Claim))
 PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
 _FIRST_SNAPSHOT_WAIT = 30.0  # how long a reader waits for a new store's first snapshot
 
@@ -224,10 +228,10 @@ class AllianceStore:
         removed = {c for c, old in existing.items() if replace_extracted and old[3] != CURATED and c not in new}
         replaced = {c for c in new if c in existing}
         gone = removed | replaced
-        delta = edges.deltas_for(((str(vocab.relation(existing[c][1]).iri), str(ACTOR[existing[c][0]]),
-                                   str(ACTOR[existing[c][2]]), existing[c][4]) for c in gone), vocab, -1)
-        delta.update(edges.deltas_for(((str(vocab.relation(f.relation).iri), str(ACTOR[f.subject]), str(ACTOR[f.object]),
-                                        f.rejected) for f in new.values()), vocab, +1))
+        rel_iri = {name: str(r.iri) for name, r in vocab.relations.items()}
+        dropped = [(str(c), rel_iri[existing[c][1]], ACTOR + existing[c][0], ACTOR + existing[c][2]) for c in sorted(gone)]
+        added = [(str(c), rel_iri[f.relation], ACTOR + f.subject, ACTOR + f.object)
+                 for c, f in sorted(new.items()) if not f.rejected]
 
         ops: list[str] = []
         if gone:
@@ -236,8 +240,9 @@ class AllianceStore:
         data = list(article_triples(article))
         for _c, fact in sorted(new.items()):
             data.extend(claim_triples(fact, vocab))
+        ops.extend(edges.remove_ops(dropped, vocab))
         ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
-        ops.extend(edges.count_ops(self.ox, delta))
+        ops.extend(edges.add_ops(added, vocab))
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
@@ -260,26 +265,43 @@ class AllianceStore:
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
         claims = {t[0] for t in triples if t[1] == RDF.type and t[2] == AG.Claim}
-        old = (f"SELECT ?p ?s ?o ?r WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> ; <{RDF.predicate}> ?p ; "
-               f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . OPTIONAL {{ ?c <{AG.rejected}> ?r }} }}")
-        delta = edges.deltas_for(((r["p"].value, r["s"].value, r["o"].value, _is_true(r["r"])) for r in self.ox.query(old)),
-                                 self.vocab, -1)
-        fields: dict[URIRef, dict[URIRef, object]] = {}
-        for s, p, o in triples:
-            if s in claims and p in (RDF.subject, RDF.predicate, RDF.object, AG.rejected):
-                fields.setdefault(s, {})[p] = o
-        delta.update(edges.deltas_for(((str(f[RDF.predicate]), str(f[RDF.subject]), str(f[RDF.object]),
-                                        f.get(AG.rejected) == Literal(True)) for f in fields.values()
-                                       if RDF.predicate in f and RDF.subject in f and RDF.object in f), self.vocab, +1))
-        ops = [f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> . ?c ?p ?o }}",
+        old = (f"SELECT ?c ?p ?s ?o WHERE {{ ?c <{PROV}wasDerivedFrom> <{dataset}> ; <{RDF}predicate> ?p ; "
+               f"<{RDF}subject> ?s ; <{RDF}object> ?o }}")
+        dropped = [(r["c"].value, r["p"].value, r["s"].value, r["o"].value) for r in self.ox.query(old)]
+        ops = [*edges.remove_ops(dropped, self.vocab),
+               f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV}wasDerivedFrom> <{dataset}> . ?c ?p ?o }}",
                f"DELETE WHERE {{ <{dataset}> ?p ?o }}",
-               "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}"]
-        ops.extend(edges.count_ops(self.ox, delta))
+               "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}",
+               *edges.add_ops(_claims_in((str(t[0]), str(t[1]), t[2]) for t in triples), self.vocab)]
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
+
+    def write_quads(self, quads: Sequence[ox.Quad]) -> None:
+        """Add ``quads`` (claims and the edges they support) in one transaction.
+
+        For bulk loaders that derive their own edges: nothing is deleted, so
+        only claims that add support (never remove it) may come this way.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: store is open read-only")
+        claims = _claims_in((q.subject.value, q.predicate.value, q.object) for q in quads
+                            if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.DefaultGraph))
+        try:
+            self.ox.extend([*quads, *edges.support_quads(claims, self.vocab)])
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{self.location}: could not write: {e}") from None
+        if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
+            try:
+                self.publish(clean=False)
+            except StoreError:  # written; readers wait for the next publication (close() raises)
+                self._published = time.monotonic()
+
+    def has_claim(self, iri: str) -> bool:
+        """Whether the claim ``iri`` is in the store (one index lookup)."""
+        return ox.Quad(ox.NamedNode(iri), _RDF_TYPE, _AG_CLAIM, ox.DefaultGraph()) in self.ox
 
     def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str, bool]]:
         """The claims of one article: iri -> (subject, relation, object, extractor, rejected)."""
@@ -396,8 +418,32 @@ class AllianceStore:
         self.close()
 
 
-def _is_true(term: ox.Literal | None) -> bool:
-    return term is not None and term.value in ("true", "1")
+def _is_true(term: object) -> bool:
+    return term is not None and str(getattr(term, "value", term)) in ("true", "1", "True")
+
+
+def _claims_in(triples: Iterable[tuple[str, str, object]]) -> list[tuple[str, str, str, str]]:
+    """The claims among ``triples`` that are not rejected: (claim, predicate, subject, object) IRIs."""
+    fields: dict[str, dict[str, object]] = {}
+    for s, p, o in triples:
+        if p in _CLAIM_FIELDS:
+            fields.setdefault(s, {})[p] = o
+    out = []
+    for c, f in sorted(fields.items()):
+        if _TYPE in f and _iri(f[_TYPE]) == _CLAIM:
+            p, s, o = f.get(_PRED), f.get(_SUBJ), f.get(_OBJ)
+            if p is not None and s is not None and o is not None and not _is_true(f.get(_REJ)):
+                out.append((c, _iri(p), _iri(s), _iri(o)))
+    return out
+
+
+def _iri(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+_TYPE, _PRED, _SUBJ, _OBJ = RDF_NS + "type", RDF_NS + "predicate", RDF_NS + "subject", RDF_NS + "object"
+_CLAIM, _REJ = AG_NS + "Claim", AG_NS + "rejected"
+_CLAIM_FIELDS = {_TYPE, _PRED, _SUBJ, _OBJ, _REJ}
 
 
 def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal | BNode:

@@ -368,7 +368,7 @@ def _graph_callers() -> set[str]:
 
     import graph
 
-    src = "".join(p.read_text(encoding="utf-8") for p in Path(graph.__file__).parent.glob("*.py"))
+    src = "".join(p.read_text(encoding="utf-8") for p in Path(graph.__file__).parent.rglob("*.py"))
     return set(re.findall(r'run_treaty_query\(store, "([a-z-]+)"', src))
 
 

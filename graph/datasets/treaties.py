@@ -1,4 +1,4 @@
-"""Formal alliance datasets (COW Formal Alliances, ATOP) → treaty claims with dates.
+"""Reading the formal alliance datasets (COW Formal Alliances, ATOP) into treaty spells with dates.
 
 The user downloads the files; the project never bundles or fetches them.
 Rows give state codes of the Correlates of War system; the crosswalk in
@@ -18,188 +18,20 @@ from __future__ import annotations
 
 import calendar
 import csv
-import functools
-import hashlib
 import io
 import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from ..errors import InputError
+from ..vocab import Vocabulary
+from .catalogue import DATASETS, TREATY_DATASETS
+from .crosswalk import Crosswalk
 
-from .errors import InputError
-from .rdf import Triple
-from .store import AllianceStore
-from .vocab import ACTOR, AG, BASE, CLAIM, ONTOLOGY_DIR, Vocabulary
-
-__all__ = [
-    "DATASETS",
-    "DatasetInfo",
-    "CowPeriod",
-    "Crosswalk",
-    "load_crosswalk",
-    "TreatySpell",
-    "LoadReport",
-    "read_dataset",
-    "collapse_years",
-    "dataset_iri",
-    "dataset_triples",
-    "spell_triples",
-    "TREATY_QUERIES",
-    "TreatyOrTalk",
-    "run_treaty_query",
-    "treaty_or_talk",
-    "treaty_or_talk_markdown",
-]
-
-DATASET = BASE + "dataset/"
-CROSSWALK_FILE = "cow-crosswalk.ttl"
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """What the user needs to know about a dataset: where it lives and how to cite it."""
-
-    key: str
-    title: str
-    version: str
-    coverage: str
-    where: str
-    citation: str
-
-
-DATASETS: dict[str, DatasetInfo] = {
-    "cow": DatasetInfo(
-        key="cow",
-        title="Correlates of War Formal Alliances",
-        version="4.1",
-        coverage="1816-2012",
-        where="the Correlates of War project website, Formal Alliances page (https://correlatesofwar.org/data-sets/formal-alliances/)",
-        citation="Gibler, Douglas M. 2009. International Military Alliances, 1648-2008. CQ Press.",
-    ),
-    "atop": DatasetInfo(
-        key="atop",
-        title="Alliance Treaty Obligations and Provisions (ATOP)",
-        version="5.1",
-        coverage="1815-2018",
-        where="the ATOP website (http://www.atopdata.org/)",
-        citation=("Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
-                  "\"Alliance Treaty Obligations and Provisions, 1815-1944.\" International Interactions 28: 237-260."),
-    ),
-}
-
-
-# ---------------------------------------------------------------------------------------------- crosswalk
-
-
-@dataclass(frozen=True)
-class CowPeriod:
-    """The years in which a COW code stands for one ISO actor (``actor`` None: for none)."""
-
-    code: int
-    abbr: str
-    name: str
-    actor: str | None
-    from_year: int | None
-    to_year: int | None
-    former_iso3: str | None = None
-    note: str = ""
-
-    def covers(self, year: int) -> bool:
-        return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
-
-
-@dataclass(frozen=True, eq=False)
-class Crosswalk:
-    """COW state codes → ISO actors, period by period.
-
-    >>> cw = load_crosswalk()
-    >>> cw.actor(260, 1970), cw.actor(255, 1995), cw.actor(265, 1970)
-    ('DEU', 'DEU', None)
-    >>> cw.actor(345, 1960) is None, cw.actor(345, 2010)
-    (True, 'SRB')
-    """
-
-    periods: dict[int, tuple[CowPeriod, ...]]
-
-    def __contains__(self, code: int) -> bool:
-        return code in self.periods
-
-    def period(self, code: int, year: int) -> CowPeriod | None:
-        return _period(self, code, year)
-
-    def actor(self, code: int, year: int) -> str | None:
-        p = self.period(code, year)
-        return p.actor if p else None
-
-    def name(self, code: int) -> str:
-        ps = self.periods.get(code)
-        return ps[0].name if ps else "?"
-
-    def segments(self, code: int, first: int, last: int) -> list[tuple[int, int, str | None]]:
-        """Split the years ``first..last`` by the periods of ``code``: ``(from, to, actor)``."""
-        out: list[tuple[int, int, str | None]] = []
-        year = first
-        while year <= last:
-            p = self.period(code, year)
-            if p is None:  # a gap in the table: no ISO state until the next period starts
-                nxt = min((q.from_year for q in self.periods.get(code, ()) if q.from_year and q.from_year > year),
-                          default=last + 1)
-                end = min(nxt - 1, last)
-                out.append((year, end, None))
-            else:
-                end = min(p.to_year if p.to_year is not None else last, last)
-                out.append((year, end, p.actor))
-            year = end + 1
-        return out
-
-
-@functools.lru_cache(maxsize=65536)
-def _period(cw: Crosswalk, code: int, year: int) -> CowPeriod | None:
-    return next((p for p in cw.periods.get(code, ()) if p.covers(year)), None)
-
-
-def _int(g: Graph, s: object, p: URIRef) -> int | None:
-    v = g.value(s, p)  # type: ignore[arg-type]
-    return int(v) if v is not None else None
-
-
-@functools.lru_cache(maxsize=4)
-def load_crosswalk(directory: Path | str = ONTOLOGY_DIR) -> Crosswalk:
-    """Read ``cow-crosswalk.ttl`` (built by ``scripts/build_cow_crosswalk.py``)."""
-    path = Path(directory) / CROSSWALK_FILE
-    g = Graph()
-    try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError(path, "crosswalk file is missing (run python scripts/build_cow_crosswalk.py)") from None
-    except Exception as e:  # rdflib raises several parser error types
-        raise InputError(path, f"not valid Turtle: {e}") from e
-    periods: dict[int, list[CowPeriod]] = {}
-    for s in g.subjects(RDF.type, AG.CowState):
-        code = _int(g, s, AG.cowCode)
-        if code is None:
-            raise InputError(path, f"{s} has no ag:cowCode")
-        for node in g.objects(s, AG.period):
-            actor = g.value(node, AG.actor)
-            former = g.value(node, AG.formerIso3)
-            periods.setdefault(code, []).append(CowPeriod(
-                code=code, abbr=str(g.value(s, AG.cowAbbrev) or ""), name=str(g.value(s, RDFS.label) or code),
-                actor=str(actor)[len(str(ACTOR)):] if actor is not None else None,
-                from_year=_int(g, node, AG.fromYear), to_year=_int(g, node, AG.toYear),
-                former_iso3=str(former) if former is not None else None,
-                note=str(g.value(node, RDFS.comment) or ""),
-            ))
-    return Crosswalk({c: tuple(sorted(ps, key=lambda p: p.from_year or 0)) for c, ps in sorted(periods.items())})
-
-
-# ---------------------------------------------------------------------------------------------- records
-
+__all__ = ["TreatySpell", "LoadReport", "read_dataset", "collapse_years"]
 
 @dataclass(frozen=True, order=True)
 class TreatySpell:
@@ -414,8 +246,8 @@ def read_dataset(path: Path, dataset: str, vocab: Vocabulary, crosswalk: Crosswa
     Raises InputError only when the file as a whole cannot be used (missing,
     binary, not a known layout); bad rows go into ``report.errors``.
     """
-    if dataset not in DATASETS:
-        raise InputError(path, f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
+    if dataset not in TREATY_DATASETS:
+        raise InputError(path, f"unknown treaty dataset {dataset!r}; choose from {', '.join(TREATY_DATASETS)}")
     path = Path(path)
     header, rows = _rows(path)
     layout = _layout(header, dataset, path)
@@ -618,144 +450,3 @@ def _from_members(members: list, name: str, report: LoadReport, crosswalk: Cross
             yield from _from_intervals([_Interval(ca, cb, types, start, end, aid, min(la, lb))], name, report,
                                        crosswalk, vocab)
 
-
-# ---------------------------------------------------------------------------------------------- RDF
-
-
-def dataset_iri(dataset: str, version: str) -> URIRef:
-    """``…/dataset/cow-4.1``: one node per dataset and version."""
-    return URIRef(f"{DATASET}{dataset}-{version}")
-
-
-def dataset_triples(dataset: str, version: str, file_name: str) -> list[Triple]:
-    info = DATASETS[dataset]
-    d = dataset_iri(dataset, version)
-    return [
-        (d, RDF.type, AG.Dataset),
-        (d, DCTERMS.title, Literal(info.title)),
-        (d, AG.datasetVersion, Literal(version)),
-        (d, DCTERMS.bibliographicCitation, Literal(info.citation)),
-        (d, DCTERMS.source, Literal(file_name)),
-    ]
-
-
-def spell_iri(spell: TreatySpell) -> URIRef:
-    return CLAIM[hashlib.sha256(spell.key().encode("utf-8")).hexdigest()[:20]]
-
-
-def spell_triples(spell: TreatySpell, vocab: Vocabulary) -> list[Triple]:
-    """The claim node of a spell (its edges are derived by the store)."""
-    t = vocab.treaty_types[spell.treaty_type]
-    c = spell_iri(spell)
-    out: list[Triple] = [
-        (c, RDF.type, AG.Claim),
-        (c, RDF.subject, ACTOR[spell.subject]),
-        (c, RDF.predicate, t.iri),
-        (c, RDF.object, ACTOR[spell.object]),
-        (c, AG.confidence, Literal(Decimal("1.000"), datatype=XSD.decimal)),
-        (c, AG.extractor, Literal(f"dataset:{spell.dataset}/{spell.version}")),
-        (c, PROV.wasDerivedFrom, dataset_iri(spell.dataset, spell.version)),
-        (c, AG.startDate, Literal(spell.start, datatype=XSD.date)),
-        (c, AG.sourceRow, Literal(spell.source_row)),
-    ]
-    if spell.end:
-        out.append((c, AG.endDate, Literal(spell.end, datatype=XSD.date)))
-    for aid in spell.alliance_ids:
-        out.append((c, AG.allianceId, Literal(aid)))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------- treaty or talk?
-
-TREATY_QUERIES = ("talk-without-treaty", "treaties-without-news", "treaty-partners-in-conflict")
-
-
-@dataclass(frozen=True)
-class TreatyOrTalk:
-    """The three answers of "treaty or talk?", each a list of rows (column → text)."""
-
-    talk_only: list[dict[str, str | None]]
-    silent_treaties: list[dict[str, str | None]]
-    partners_in_conflict: list[dict[str, str | None]]
-
-
-def _plain(term: object) -> str | None:
-    if term is None:
-        return None
-    value = str(getattr(term, "value", term))
-    for prefix in (str(ACTOR), str(AG), BASE + "article/"):
-        if value.startswith(prefix):
-            return value[len(prefix):]
-    return value
-
-
-def run_treaty_query(store: AllianceStore, name: str, **params: str) -> list[dict[str, str | None]]:
-    """Run one of ``TREATY_QUERIES`` from ``ontology/queries/`` with parameters bound.
-
-    Parameters: ``actor`` (an actor id), ``from``/``to`` (ISO dates).  Actor
-    and article IRIs come back as their ids, treaty and relation as labels.
-    """
-    import pyoxigraph as ox
-
-    path = store.vocab.directory / "queries" / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(path, f"cannot read named query: {e.strerror or e}") from None
-    values: dict[str, ox.NamedNode | ox.Literal] = {}
-    for key, value in params.items():
-        if value is None:
-            continue
-        if key == "actor":
-            values[key] = ox.NamedNode(str(ACTOR[value]))
-        elif key in ("from", "to"):
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise InputError(path, f"parameter {key} must be a date YYYY-MM-DD, not {value!r}")
-            values[key] = ox.Literal(value, datatype=ox.NamedNode(str(XSD.date)))
-        else:
-            raise InputError(path, f"unknown parameter {key!r}")
-    if values:  # bind in the main WHERE group (these queries have no subquery before it)
-        block = ("VALUES (" + " ".join(f"?{k}" for k in values) + ") { ("
-                 + " ".join(str(v) for v in values.values()) + ") }")
-        text = re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + "\n  " + block, text, count=1)
-    try:
-        solutions = store.query(text)
-    except SyntaxError as e:
-        raise InputError(path, f"not valid SPARQL: {e}") from None
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: _plain(row[n]) for n in names} for row in solutions]  # type: ignore[union-attr]
-
-
-def treaty_or_talk(store: AllianceStore, start: str, end: str, *, actor: str | None = None) -> TreatyOrTalk:
-    """Compare the news with the formal alliances loaded from datasets.
-
-    ``talk_only``: news claims of alliance with no treaty in force at their
-    date; ``silent_treaties``: treaties in force between ``start`` and ``end``
-    that no article of that period calls an alliance; ``partners_in_conflict``:
-    hostile news claims (negative polarity) between treaty partners.
-    """
-    return TreatyOrTalk(
-        talk_only=run_treaty_query(store, "talk-without-treaty", actor=actor),  # type: ignore[arg-type]
-        silent_treaties=run_treaty_query(store, "treaties-without-news", actor=actor, **{"from": start, "to": end}),  # type: ignore[arg-type]
-        partners_in_conflict=run_treaty_query(store, "treaty-partners-in-conflict", actor=actor),  # type: ignore[arg-type]
-    )
-
-
-def treaty_or_talk_markdown(result: TreatyOrTalk, start: str, end: str) -> str:
-    """The "Treaty or talk?" section of a report, as Markdown."""
-    def table(rows: list[dict[str, str | None]], cols: list[str]) -> list[str]:
-        if not rows:
-            return ["(none)", ""]
-        out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-        for r in rows:
-            out.append("| " + " | ".join((r.get(c) or "").replace("|", "\\|").replace("\n", " ") for c in cols) + " |")
-        return [*out, ""]
-
-    lines = ["## Treaty or talk?", "",
-             f"### Called allied in the news, no treaty in force ({len(result.talk_only)})", ""]
-    lines += table(result.talk_only, ["subject", "object", "date", "article"])
-    lines += [f"### Treaties in force {start} to {end} that no article calls an alliance ({len(result.silent_treaties)})", ""]
-    lines += table(result.silent_treaties, ["subject", "object", "treaty", "start", "end", "dataset"])
-    lines += [f"### Treaty partners reported in conflict ({len(result.partners_in_conflict)})", ""]
-    lines += table(result.partners_in_conflict, ["subject", "relation", "object", "date", "treaty", "article"])
-    return "\n".join(lines)
