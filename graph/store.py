@@ -286,8 +286,8 @@ class AllianceStore:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
 
-    def write_quads(self, quads: Sequence[ox.Quad]) -> None:
-        """Add ``quads`` (claims and the edges they support) in one transaction.
+    def write_ntriples(self, data: str) -> None:
+        """Add the N-Triples ``data`` (claims and the edges they support) to the data graph in one transaction.
 
         For bulk loaders that derive their own edges: nothing is deleted, so
         only claims that add support (never remove it) may come this way.
@@ -295,8 +295,8 @@ class AllianceStore:
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
         try:
-            self.ox.extend(quads)
-        except (OSError, ValueError) as e:
+            self.ox.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write: {e}") from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
