@@ -54,6 +54,13 @@ def max_bytes_option(f: F) -> F:
     )(f)
 
 
+def fetch_timeout_option(f: F) -> F:
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+        help="Feeds and URLs: give up on a connection or a read after this many seconds.",
+    )(f)
+
+
 def jobs_option(f: F) -> F:
     return click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -118,29 +125,52 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="PATHS|FEED|URL...")
 @click.option("--no-extract", is_flag=True, help="Store articles without extracting facts from their text.")
+@fetch_timeout_option
 @store_option
 @ontology_option
 @max_bytes_option
 @jobs_option
 @model_option
-def ingest(paths: tuple[Path, ...], no_extract: bool, store_path: str, ontology_dir: Path, max_bytes: int,
-           jobs: int, model: str | None) -> None:
-    """Add articles and curated facts under PATHS to the store.
+def ingest(paths: tuple[str, ...], no_extract: bool, timeout: float, store_path: str, ontology_dir: Path,
+           max_bytes: int, jobs: int, model: str | None) -> None:
+    """Add articles and curated facts under PATHS, RSS/Atom feeds and web pages to the store.
 
     Folders are read recursively.  Each article is written in one
     transaction; a bad file is reported on one line and adds nothing, the
     others are still ingested, and the exit status is 1.
 
+    A feed (a .xml/.rss/.atom file, or an http(s) URL that answers with
+    RSS or Atom) adds its entries: each entry's page is fetched and its
+    main text read; entries already in the store (same URL, canonical URL
+    or text) are skipped.  Any other URL is read as one article page.
+    Fetching is bounded (--timeout, --max-bytes, 5 redirects), names
+    itself in its User-Agent and respects robots.txt.
+
     \b
         alliances ingest seeds/ news/2021/ --store .alliance-graph
+        alliances ingest https://example.org/world/rss.xml saved-feed.xml
     """
+    from .feeds import is_feed_file, is_url
+
+    remote = [p for p in paths if is_url(p) or is_feed_file(Path(p))]
+    local = [Path(p) for p in paths if p not in remote]
+    for p in local + [Path(r) for r in remote if not is_url(r)]:
+        if not p.exists():
+            raise click.BadParameter(f"Path '{p}' does not exist.", param_hint="'PATHS|FEED|URL...'")
     vocab = _vocab(ontology_dir)
     _check_model(model)
+    ok = True
     with open_store(store_path, vocab) as store:
-        result = _ingest(paths, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model)
-    if not result.ok:
+        if local:
+            ok = _ingest(local, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model).ok
+        if remote:
+            from .cli_feeds import read_feeds
+
+            ok = read_feeds(remote, store, vocab, extract=not no_extract, max_bytes=max_bytes, timeout=timeout,
+                            model=model) and ok
+    if not ok:
         sys.exit(1)
 
 
@@ -671,15 +701,24 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
               help="Stop a query after this many seconds.")
 @click.option("--max-result-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
               help="Refuse (413) an answer larger than this.")
+@click.option("--max-memory", metavar="SIZE", default=None,
+              help="Address-space limit of the query engine, e.g. 2G (default: half the RAM); "
+                   "a query that needs more is stopped (503) and the engine restarted.")
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE to call other endpoints (refused by default: the server would "
+                   "fetch any URL a client names).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @store_option
-def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, quiet: bool, store_path: str) -> None:
+def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, max_memory: str | None,
+          allow_federation: bool, quiet: bool, store_path: str) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
 
     SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
-    Accept), the interactive page at /.  Updates are refused.  While an
-    ingest writes the store, the endpoint answers from the latest snapshot
-    the ingest published.  Stop with Ctrl-C.
+    Accept), the interactive page at /.  Updates and SERVICE are refused.
+    While an ingest writes the store, the endpoint answers from the latest
+    snapshot the ingest published.  The query engine runs with a memory
+    limit and is restarted when it dies; when it cannot be, serve exits 1.
+    Stop with Ctrl-C.
 
     \b
         alliances serve --port 7878
@@ -687,7 +726,13 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     """
     import signal
 
+    from .sandbox import parse_size
     from .serve import Endpoint
+
+    try:
+        memory = parse_size(max_memory) if max_memory is not None else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--max-memory'") from None
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -695,12 +740,14 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     signal.signal(signal.SIGTERM, stop)
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log,
-                  max_result_bytes=max_result_bytes) as ep:
+                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation) as ep:
         click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
         try:
             ep.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
+    if ep.failure:
+        raise click.ClickException(ep.failure)
 
 
 @cli.command()
@@ -884,6 +931,9 @@ def _ingest_events(dataset: str, paths: tuple[Path, ...], version: str | None, s
     click.echo(f"Please cite: {info.citation}", err=True)
     if errors:
         sys.exit(1)
+
+
+from . import cli_feeds  # noqa: E402, F401  (registers `watch` on the group above)
 
 
 def main() -> None:  # pragma: no cover - console entry point

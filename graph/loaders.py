@@ -1,7 +1,7 @@
 """Files → ``Article`` and ``Fact`` records; bad input → ``InputError``.
 
 Articles: ``.txt`` (optional ``key: value`` header ended by a blank line),
-``.md`` (YAML front matter), ``.html``/``.htm`` (main text), ``.jsonl`` (one
+``.md`` (YAML front matter), ``.html``/``.htm`` (main text, by trafilatura: see ``web``), ``.jsonl`` (one
 article per line).  Curated facts: ``.yaml``/``.yml`` and ``.csv``.
 Every error names the file (and the line where there is one); a file with
 an error yields nothing.
@@ -164,7 +164,20 @@ def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> di
         "source": s("source", "url", "link"),
         "publisher": s("publisher", "site", "outlet"),
         "license": s("license"),
+        "author": _authors(path, meta, line),
     }
+
+
+def _authors(path: Path | str, meta: dict[str, Any], line: int | None) -> str | None:
+    """``author`` (or ``byline``/``creator``): one name, or a list of names joined by commas."""
+    for key in ("author", "byline", "creator"):
+        value = meta.get(key)
+        if isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value):
+            value = ", ".join(" ".join(str(v).split()) for v in value if str(v).strip())
+        value = _scalar(path, key, value, line)
+        if value not in (None, ""):
+            return " ".join(str(value).split()) or None
+    return None
 
 
 def _txt_article(path: Path, text: str) -> Article:
@@ -222,58 +235,22 @@ def _md_article(path: Path, text: str) -> Article:
     return Article(path=str(path), text=stripped, offset=offset, **fields)
 
 
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt", "figcaption")
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
-
-
 def _html_article(path: Path, text: str) -> Article:
-    from bs4 import BeautifulSoup  # HTML parsing lives here only
+    from .web import PageError, read_page  # trafilatura lives there only
 
-    soup = BeautifulSoup(text, "html.parser")
-    meta: dict[str, Any] = {}
-    for tag in soup.find_all("meta"):
-        key = (tag.get("property") or tag.get("name") or "").lower()
-        content = tag.get("content")
-        if not content:
-            continue
-        if key in ("og:title", "twitter:title") and "title" not in meta:
-            meta["title"] = content
-        elif key in ("article:published_time", "date", "pubdate", "dc.date", "dcterms.date") and "date" not in meta:
-            meta["date"] = content
-        elif key in ("og:url",) and "source" not in meta:
-            meta["source"] = content
-        elif key in ("og:site_name", "publisher", "dc.publisher") and "publisher" not in meta:
-            meta["publisher"] = content
-    if "source" not in meta:
-        canon = soup.find("link", rel="canonical")
-        if canon and canon.get("href"):
-            meta["source"] = canon["href"]
-    if "title" not in meta and soup.title and soup.title.string:
-        meta["title"] = soup.title.string
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = []
-    for el in root.find_all(_BLOCK_TAGS):
-        if el.find(_BLOCK_TAGS):
-            continue  # the inner block is taken on its own
-        t = " ".join(el.get_text(" ").split())
-        if t:
-            blocks.append(t)
-    if not blocks:
-        t = " ".join(root.get_text(" ").split())
-        if t:
-            blocks.append(t)
-    body = "\n\n".join(blocks)
-    if not body.strip():
-        raise InputError(path, "HTML page has no text")
+    try:
+        page = read_page(text)
+    except PageError as e:
+        raise InputError(path, str(e)) from None
+    meta = {"title": page.title, "date": page.date, "source": page.url, "publisher": page.site,
+            "license": page.license, "author": page.author}
     try:
         fields = _meta(path, meta)
     except InputError:
         fields = _meta(path, {k: v for k, v in meta.items() if k != "date"})
     if not fields["title"]:
         fields["title"] = path.stem
-    return Article(path=str(path), text=body, offset=0, **fields)
+    return Article(path=str(path), text=page.text, offset=0, **fields)
 
 
 def _jsonl_articles(path: Path, text: str, max_bytes: int) -> list[Article]:

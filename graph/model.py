@@ -46,6 +46,7 @@ class Article:
     source: str | None = None
     publisher: str | None = None
     license: str | None = None
+    author: str | None = None
     offset: int = 0
     id: str = field(default="")
 

@@ -101,6 +101,8 @@ def article_triples(article: Article) -> list[Triple]:
         out.append((a, DCTERMS.publisher, Literal(article.publisher)))
     if article.license:
         out.append((a, DCTERMS.license, Literal(article.license)))
+    if article.author:
+        out.append((a, DCTERMS.creator, Literal(article.author)))
     return out
 
 

@@ -34,7 +34,6 @@ import http.client
 import os
 import queue
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import snapshots
+from . import sandbox, snapshots
 from .errors import QueryError, StoreError
 from .rdf import PREFIXES
 from .store import acquire_snapshot
@@ -63,6 +62,14 @@ _PROLOGUE = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 _GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
 _GRACE = 1.0  # Oxigraph stops most queries itself at the limit; a restart is the fallback
 _CANCELLED = b"The SPARQL operation has been cancelled"
+MIN_MEMORY = 256 * 1024 * 1024  # the Oxigraph server alone reserves ~160 MB of address space
+_RESTARTS = 3  # spawns in a row that may fail before the endpoint gives up
+FEDERATION_REFUSED = "SERVICE (federated query) is not allowed on this endpoint\n"
+
+
+def default_max_memory() -> int:
+    """Half of this machine's RAM (at least ``MIN_MEMORY``): the Oxigraph server's default address-space cap."""
+    return max(MIN_MEMORY, sandbox.physical_memory() // 2)
 
 
 def oxigraph_binary() -> str:
@@ -96,13 +103,6 @@ def check_query(text: str) -> None:
     _check_syntax(NamedQuery("query", text))
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 class Endpoint:
     """The Oxigraph server on a private port and the proxy in front of it.
 
@@ -112,12 +112,20 @@ class Endpoint:
 
     def __init__(self, location: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  page: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 log: Callable[[str], None] | None = None, max_result_bytes: int = MAX_RESULT_BYTES) -> None:
+                 log: Callable[[str], None] | None = None, max_result_bytes: int = MAX_RESULT_BYTES,
+                 max_memory: int | None = None, allow_federation: bool = False) -> None:
         self.location = Path(location)
         if str(location) == "memory" or not self.location.is_dir():
             raise StoreError(f"{location}: no store directory here (run 'alliances ingest' or 'build' first)")
         self.host, self.port, self.page, self.timeout = host, port, page, timeout
         self.max_result_bytes = max_result_bytes
+        self.max_memory = default_max_memory() if max_memory is None else max_memory
+        if self.max_memory < MIN_MEMORY:
+            raise StoreError(f"a memory limit of {self.max_memory:,} bytes is too small for the Oxigraph server "
+                             f"(at least {MIN_MEMORY // 2**20} MiB)")
+        self.allow_federation = allow_federation
+        self.failure: str | None = None  # why the endpoint gave up (the backend could not be restarted)
+        self.restarts = 0  # backends started again after one died
         self.log = log or (lambda _msg: None)
         self.backend: subprocess.Popen[bytes] | None = None
         self.backend_url = ""
@@ -168,13 +176,22 @@ class Endpoint:
         location = lease.path if lease is not None else self.location
         cmd = [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{bport}",
                "--union-default-graph", "--timeout-s", str(max(1, round(self.timeout)))]
+        # the child: dies with this process, has at most max_memory of address space and, unless
+        # federation is allowed, cannot open any connection (SERVICE reaches nobody, even sent to its port)
+        try:
+            setup = sandbox.child_setup(max_memory=self.max_memory, deny_network=not self.allow_federation)
+        except OSError as e:
+            raise StoreError(f"{e}; run with --allow-federation to serve without that bound") from None
+        env = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # glibc reserves 64 MB of address space per arena otherwise
         backend = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                   preexec_fn=setup, env=env)
         deadline = time.monotonic() + 15
         while True:
             if backend.poll() is not None:
                 err = backend.stderr.read().decode("utf-8", "replace") if backend.stderr else ""
                 stop_process(backend)
+                if backend.returncode == 121:
+                    err = "could not bound its memory or forbid its outbound connections"
                 raise StoreError(f"{self.location}: the Oxigraph server did not start: {' '.join(err.split())[:300]}")
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", bport), timeout=0.2):
                 break
@@ -187,6 +204,8 @@ class Endpoint:
     def _watch(self) -> None:
         """Move to each newly published snapshot; stop old servers once their queries are done."""
         while not self._stopping.wait(_WATCH_EVERY):
+            if not self.heal():
+                return
             try:
                 pointer = snapshots.read_pointer(self.location)
                 if self.lease is not None and pointer is not None and pointer.snapshot != self.lease.name:
@@ -194,6 +213,61 @@ class Endpoint:
             except Exception as e:  # keep serving the snapshot we have
                 self.log(f"could not move to the latest snapshot: {e}")
             self._retire(time.monotonic())
+
+    def backend_died(self, url: str, wait: float = 0.0) -> bool:
+        """Whether the Oxigraph server that ran ``url`` has exited (killed for memory, say).
+
+        ``wait``: how long to give a server that just dropped a connection to finish dying.
+        """
+        with self._lock:
+            proc = self.backend if url == self.backend_url else None
+        if proc is None:
+            return True
+        try:
+            proc.wait(timeout=wait) if wait else None
+        except subprocess.TimeoutExpired:
+            return False
+        return proc.poll() is not None
+
+    def heal(self) -> bool:
+        """Start a new Oxigraph server when the current one died; ``False`` once that is impossible.
+
+        A server may die any number of times (a query over the memory limit
+        kills it); starting a new one may fail ``_RESTARTS`` times in a row,
+        with a growing pause, before the endpoint gives up: it then stops
+        serving and ``failure`` says why (``alliances serve`` exits 1, so a
+        service manager can restart it).
+        """
+        if self.failure is not None:
+            return False
+        with self._lock:
+            proc, old_lease = self.backend, self.lease
+            if proc is None or proc.poll() is None:
+                return True
+            self.log(f"the Oxigraph server stopped (exit status {proc.returncode}); starting a new one")
+            error: Exception | None = None
+            for attempt in range(_RESTARTS):
+                try:
+                    self._spawner.submit(self._start_backend).result()
+                    error = None
+                    break
+                except Exception as e:
+                    error = e
+                    self.log(f"could not start the Oxigraph server: {e}")
+                    if self._stopping.wait(0.5 * 2**attempt):
+                        break
+            if error is not None:
+                self.failure = f"the Oxigraph server died and could not be started again: {error}"
+            else:
+                self.restarts += 1
+        stop_process(proc)
+        if self.failure is not None:
+            if self.httpd is not None:
+                threading.Thread(target=self.httpd.shutdown, daemon=True).start()
+            return False
+        if old_lease is not None:
+            old_lease.release()
+        return True
 
     def switch(self) -> None:
         """Serve the latest published snapshot from now on."""
@@ -246,6 +320,8 @@ class Endpoint:
 
     def connection(self, *, fresh: bool = False) -> tuple[str, http.client.HTTPConnection, bool]:
         """A connection to the current Oxigraph server: a kept-alive one when there is one."""
+        if self.backend is not None and self.backend.poll() is not None:
+            self.heal()  # it died since the last query
         backend = self.backend_url
         while not fresh:
             try:
@@ -370,9 +446,9 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return self._refuse()
             if path not in ("/sparql", "/query"):
                 return self._send(404, f"not found: {path}; SPARQL is at /sparql\n")
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_QUERY_BYTES:
-                return self._send(413, f"query too large ({length:,} bytes, limit {MAX_QUERY_BYTES:,})\n")
+            length = self._length()
+            if length is None:
+                return None
             body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
@@ -390,6 +466,31 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return self._query(form["query"][0], params)
             return self._send(415, f"unsupported Content-Type {ctype!r}; send application/sparql-query "
                                    "or a form with 'query'\n")
+
+        def _length(self) -> int | None:
+            """The body's length from Content-Length; on a bad one, answer, close, and return None.
+
+            The body of a refused request is never read: the connection is closed instead.
+            """
+            if self.headers.get("Transfer-Encoding"):
+                self.close_connection = True
+                self._send(411, "send the query with a Content-Length (chunked bodies are not accepted)\n",
+                           headers={"Connection": "close"})
+                return None
+            values = self.headers.get_all("Content-Length") or ["0"]
+            text = values[0].strip()
+            if len(set(values)) > 1 or not text.isascii() or not text.isdigit():
+                self.close_connection = True
+                self._send(400, f"bad Content-Length {', '.join(values)[:40]!r}: expected one number of bytes\n",
+                           headers={"Connection": "close"})
+                return None
+            length = int(text)
+            if length > MAX_QUERY_BYTES:
+                self.close_connection = True
+                self._send(413, f"query too large ({length:,} bytes, limit {MAX_QUERY_BYTES:,})\n",
+                           headers={"Connection": "close"})
+                return None
+            return length
 
         def _method_not_allowed(self) -> None:
             self._send(405, "this endpoint is read-only: GET or POST SPARQL queries to /sparql\n",
@@ -414,6 +515,10 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 ep.leave(token)
 
         def _answer(self, text: str, params: dict[str, list[str]]) -> None:
+            # before the syntax check: checking runs the query on an empty store, and pyoxigraph
+            # would evaluate a SERVICE clause from this process, which has no seccomp bound
+            if not ep.allow_federation and sandbox.mentions_service(text):
+                return self._send(403, FEDERATION_REFUSED)
             try:
                 check_query(text)
             except QueryError as e:
@@ -425,7 +530,16 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
             deadline = time.monotonic() + ep.timeout + _GRACE
             too_slow = f"query stopped: it ran longer than the time limit ({ep.timeout:g} s)\n"
-            backend, conn, reused = ep.connection()
+            try:
+                backend, conn, reused = ep.connection()
+            except OSError:  # the server died since the last query: start a new one, once
+                if not ep.backend_died(ep.backend_url) or not ep.heal():
+                    return self._send(503, "the query engine is not available; try again later\n",
+                                      headers={"Retry-After": "5"})
+                try:
+                    backend, conn, reused = ep.connection(fresh=True)
+                except OSError as e:
+                    return self._send(503, f"the query engine is not available: {e}\n", headers={"Retry-After": "5"})
             try:
                 try:
                     conn.request("POST", path, body=body, headers=headers)
@@ -455,7 +569,11 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                     return self._send(resp.status, f"query failed: {detail or resp.reason}\n")
                 if data.endswith(_CANCELLED):  # Oxigraph's own limit fired while streaming
                     return self._send(504, too_slow)
-                return self._send(resp.status, data, resp.getheader("Content-Type", "application/octet-stream"))
+                ctype = resp.getheader("Content-Type", "application/octet-stream")
+                if not _complete(ctype, data):  # Oxigraph appends its error to a 200 it already began
+                    return self._send(500, "query failed while its answer was being written; "
+                                           "no partial answer is sent\n")
+                return self._send(resp.status, data, ctype)
             except TimeoutError:
                 conn.close()
                 ep.log(f"query over the time limit; restarting the Oxigraph server: {' '.join(text.split())[:200]}")
@@ -463,9 +581,40 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return self._send(504, too_slow)
             except (OSError, http.client.HTTPException) as e:
                 conn.close()
+                if ep.backend_died(backend, wait=2.0):
+                    ep.log(f"the Oxigraph server died answering: {' '.join(text.split())[:200]}")
+                    ep.heal()
+                    return self._send(503, f"query stopped: the query engine ran out of memory (limit "
+                                           f"{ep.max_memory // 2**20:,} MiB) or crashed; it was restarted. "
+                                           "Ask for less (LIMIT, fewer joins or ORDER BY) and try again\n",
+                                      headers={"Retry-After": "1"})
                 return self._send(502, f"query failed: {e}\n")
 
     return Handler
+
+
+def _complete(ctype: str, data: bytes) -> bool:
+    """Whether a 200 answer of Oxigraph ends as its format ends (not with an error message appended).
+
+    >>> _complete("application/sparql-results+json", b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+    True
+    >>> _complete("application/sparql-results+json", b'{"head":{"vars":["s"]},"results":{"bindings":[Operation failed')
+    False
+    >>> _complete("text/csv; charset=utf-8", b"s\\r\\nx\\r\\n"), _complete("text/csv", b"s\\r\\nx\\r\\nboom")
+    (True, False)
+    """
+    kind = ctype.split(";")[0].strip().lower()
+    tail = data.rstrip()
+    if not tail:
+        return True
+    if kind.endswith("json"):
+        return tail.endswith((b"}", b"]"))
+    if kind.endswith("xml"):
+        return tail.endswith(b">")
+    if kind in ("text/csv", "text/tab-separated-values", "application/n-triples", "text/turtle", "application/n-quads",
+                "application/trig"):
+        return data.endswith(b"\n")
+    return True
 
 
 _HELP = """<!doctype html><meta charset="utf-8"><title>alliance-graph SPARQL endpoint</title>

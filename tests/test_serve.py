@@ -6,12 +6,7 @@ import contextlib
 import csv
 import io
 import json
-import queue
-import re
 import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,8 +18,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
-from graph.serve import stop_process
-
+from ._serving import serving
 from ._sparql_data import build_store
 
 ACTOR = "https://w3id.org/alliance-graph/actor/"
@@ -35,27 +29,8 @@ EXPECTED = [("USA", "RUS"), ("USA", "VEN"), ("FRA", "IRN")]
 @contextlib.contextmanager
 def running_server(tmp: Path, *options: str) -> Iterator[str]:
     """``alliances serve`` on a free port of 127.0.0.1; yields its URL; always terminated."""
-    alliances = Path(sys.executable).parent / "alliances"
-    proc = subprocess.Popen([str(alliances), "serve", "--store", str(tmp / "store"), "--host", "127.0.0.1", "--port", "0",
-                             *options],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
-    try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=0.5)
-            except queue.Empty:
-                assert proc.poll() is None, "alliances serve exited early"
-                continue
-            if m := re.search(r"serving (http://127\.0\.0\.1:\d+/)", line):
-                url = m.group(1)
-        assert url, "alliances serve did not say where it listens within 30 s"
+    with serving(tmp / "store", "--host", "127.0.0.1", *options) as (url, proc, _lines):
         yield url
-    finally:
-        stop_process(proc, timeout=10)
     assert proc.returncode == 0
 
 
