@@ -58,6 +58,11 @@ def test_the_named_query_says_where_sources_agree_and_where_one_speaks(built):
     assert rows[("RUS", "USA", "opposes")] == (1, 0, 0, "news only")
     assert rows[("GBR", "USA", "allied with")] == (0, 0, 1, "treaties only")
     assert rows[("CHN", "VEN", "provides aid to")] == (0, 1, 0, "events only")
+    one = CliRunner().invoke(cli, ["query", "sources-agree", "--param", "actor=GBR", "--store", str(store),
+                                   "--format", "csv"])
+    assert one.exit_code == 0 and one.stdout.splitlines()[1:] == [
+        "https://w3id.org/alliance-graph/actor/GBR,https://w3id.org/alliance-graph/actor/USA,allied with,0,0,1,"
+        "treaties only"]
 
 
 def test_sources_option_keeps_one_kind(built):

@@ -101,11 +101,11 @@ def read_gdelt(stream: RowStream, cameo: CameoTable, actors: ActorTable, report:
         if text.count("\t") != tabs:
             report.bad_row(line, f"{text.count(chr(9)) + 1} fields, expected {ncols} (GDELT {version})")
             continue
-        row = text.split("\t", _ARTICLES + 1)  # the columns up to NumArticles; the URL is the last field
-        code = row[_CODE]
+        code = text.split("\t", _CODE + 1)[_CODE]  # most rows stop here: their code maps to no relation
         rule = rules.get(code) or report.cameo(rules, code, line, "event code")
         if rule is None:
             continue
+        row = text.split("\t", _ARTICLES + 1)  # the columns up to NumArticles; the URL is the last field
         a, b = side(row, _A1), side(row, _A2)
         if not report.pair(a, b, row[_A1] or row[_A1 + 2], row[_A2] or row[_A2 + 2]):
             continue
