@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -467,6 +467,24 @@ class QueryResult:
         """SELECT rows as ``{variable: compact value}`` (prefixed names, literal values)."""
         return [{v: (compact(t) if t is not None else None) for v, t in zip(self.variables, row, strict=True)}
                 for row in self.rows()]
+
+    def to_dataframe(self) -> Any:
+        """SELECT rows (or CONSTRUCT triples) as a pandas ``DataFrame``; needs pandas (the ``notebook`` extra).
+
+        Columns are the variables (subject, predicate, object for triples);
+        IRIs are full strings, numbers and booleans Python values, unbound ``None``.
+        """
+        from .notebook import require_pandas
+
+        pd = require_pandas()
+        if self.kind == "ask":
+            raise QueryError(f"{self.source}: an ASK result is one boolean (.boolean), not a table")
+        if self.kind == "graph":
+            triples = list(self._bounded(self.raw))  # type: ignore[arg-type]
+            return pd.DataFrame([[_plain(t.subject), _plain(t.predicate), _plain(t.object)] for t in triples],
+                                columns=["subject", "predicate", "object"])
+        return pd.DataFrame([[_plain(t) if t is not None else None for t in row] for row in self.rows()],
+                            columns=self.variables)
 
     def serialize(self, fmt: str = "table") -> str:
         """The result as text in ``fmt`` (one of RESULT_FORMATS)."""
