@@ -784,6 +784,9 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         result = run_query(store, named, _parse_params(params), vocab, max_rows=max_rows)
         text = result.serialize(fmt)
     click.echo(text, nl=False)
+    if result.truncated:
+        click.echo(f"Error: {result.stopped_message()}", err=True)
+        sys.exit(1)
     if result.kind == "ask" and not result.boolean:
         sys.exit(1)
 

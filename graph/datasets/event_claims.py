@@ -80,7 +80,7 @@ def _source_term(locator: str) -> str:
 
 def event_ntriples(event: Event, iri: str, dataset_node: str, extractor: str, file_name: str,
                    vocab: Vocabulary) -> str:
-    """The claim of an event and the edges it supports (both ways when symmetric; the inverse too), as N-Triples."""
+    """The claim of an event as N-Triples (the store adds the edges it supports)."""
     rel = vocab.relations[event.rule.relation]
     c, s, o, p = f"<{iri}> ", f"<{ACTOR}{event.subject}>", f"<{ACTOR}{event.object}>", f"<{rel.iri}>"
     out = [
@@ -91,16 +91,11 @@ def event_ntriples(event: Event, iri: str, dataset_node: str, extractor: str, fi
         c, f"<{_AG}evidence> {nt_literal(event.description)} .\n",
         c, f"<{_AG}sourceRow> {nt_literal(f'{file_name}:{event.line}')} .\n",
         c, f"<{_AG}mappingRow> {nt_literal(f'{event.rule.row} ({event.rule.label} → {rel.name})')} .\n",
-        s, " ", p, " ", o, " .\n",
     ]
     if event.date:
         out += [c, f"<{_DCT}date> \"{event.date}\"{_XDATE} .\n"]
     if event.locator:
         out += [c, f"<{_DCT}source> {_source_term(event.locator)} .\n"]
-    if rel.symmetric:
-        out += [o, " ", p, " ", s, " .\n"]
-    if rel.inverse is not None:
-        out += [o, f" <{rel.inverse}> ", s, " .\n"]
     return "".join(out)
 
 
@@ -146,18 +141,18 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
     with open_rows(path) as stream:
         events = _events(dataset, stream, vocab, report)
         pending: list[str] = []
-        batch_claims = 0
+        batch: list[tuple[str, str, str, str]] = []
         next_progress = PROGRESS_EVERY
         extractor = node = ""
         current = ""
         file_name = path.name
 
         def flush() -> None:
-            nonlocal pending, batch_claims
+            nonlocal pending, batch
             if pending:
-                store.write_ntriples("".join(pending))
-                report.claims += batch_claims
-            pending, batch_claims = [], 0
+                store.write_ntriples("".join(pending), batch)
+                report.claims += len(batch)
+            pending, batch = [], []
 
         try:
             for event in events:
@@ -181,8 +176,8 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
                     report.existing += 1
                     continue
                 pending.append(event_ntriples(event, iri, node, extractor, file_name, vocab))
-                batch_claims += 1
-                if batch_claims >= BATCH:
+                batch.append((iri, str(rel.iri), f"{ACTOR}{event.subject}", f"{ACTOR}{event.object}"))
+                if len(batch) >= BATCH:
                     flush()
                 if on_progress is not None and report.rows >= next_progress:
                     next_progress = report.rows + PROGRESS_EVERY
