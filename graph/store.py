@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -253,9 +253,9 @@ class AllianceStore:
 
         a_iri = article_iri(article)
         existing = self._claims_of(a_iri)  # claim iri -> (s, rel, o, extractor)
-        new: dict[Any, Fact] = {}
+        new: dict[str, Fact] = {}
         for fact in facts:
-            c = claim_iri(fact, vocab)
+            c = str(claim_iri(fact, vocab))
             old = existing.get(c)
             if not fact.curated and old is not None and old[3] == CURATED:
                 continue  # the curator's word stands

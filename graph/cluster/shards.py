@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .. import edges
 from ..errors import InputError
 from ..export import write_atomic
 from ..model import Article, Fact
-from ..rdf import article_triples, claim_triples, edge_triples
+from ..rdf import article_triples, claim_iri, claim_triples, edge_triples
 from ..store import to_ox
 from ..vocab import Vocabulary
 
@@ -37,11 +38,15 @@ def nquads_of(records: Iterable[tuple[Article, Sequence[Fact]]], vocab: Vocabula
     lines: set[str] = set()
     for article, facts in records:
         triples = list(article_triples(article))
+        links = []
         for fact in facts:
             triples.extend(claim_triples(fact, vocab))
             if not fact.rejected:
                 triples.extend(edge_triples(fact.subject, fact.relation, fact.object, vocab))
+                links.append((str(claim_iri(fact, vocab)), str(vocab.relation(fact.relation).iri),
+                              str(vocab.actor_iri(fact.subject)), str(vocab.actor_iri(fact.object))))
         lines.update(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n" for s, p, o in triples)
+        lines.update(f"{q} .\n" for q in edges.support_quads(links, vocab))  # the edges' support links
     return "".join(sorted(lines)).encode("utf-8")
 
 
