@@ -318,19 +318,23 @@ class AllianceStore:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
 
-    def write_quads(self, quads: Sequence[ox.Quad]) -> None:
-        """Add ``quads`` (claims and the edges they support) in one transaction.
+    def write_ntriples(self, data: str, claims: Sequence[tuple[str, str, str, str]]) -> None:
+        """Add the N-Triples ``data`` (new claims) with the edges and support links of ``claims``, in one transaction.
 
-        For bulk loaders that derive their own edges: nothing is deleted, so
-        only claims that add support (never remove it) may come this way.
+        ``claims`` are the (claim, predicate, subject, object) IRIs of the new
+        claims in ``data``.  For insert-only bulk loaders: nothing is deleted,
+        so only claims that add support (never remove it) may come this way.
         """
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
-        claims = _claims_in((q.subject.value, q.predicate.value, q.object) for q in quads
-                            if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.DefaultGraph))
+        out = [data]
+        for c, p, subj, o in claims:
+            for key in sorted(edges.claim_edges(p, subj, o, self.vocab)):
+                out.append(f"<{key[0]}> <{key[1]}> <{key[2]}> .\n"
+                           f"<{edges.edge_node(key)}> <{edges.SUPPORTED_BY}> <{c}> <{edges.DERIVED_GRAPH}> .\n")
         try:
-            self.ox.extend([*quads, *edges.support_quads(claims, self.vocab)])
-        except (OSError, ValueError) as e:
+            self.ox.load("".join(out).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write: {e}") from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
