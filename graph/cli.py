@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__, pipeline
+from . import __version__, pipeline, snapshots
 from .errors import AllianceGraphError
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, find_inputs
@@ -76,6 +77,44 @@ def model_option(f: F) -> F:
     )(f)
 
 
+class InputName(click.ParamType):
+    """A file or folder that exists; with ``--cluster`` also a glob or an fsspec URL (checked by the job)."""
+
+    name = "PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .cluster.inputs import is_url
+
+        text = str(value)
+        if is_url(text) or (set(text) & set("*?[") and not Path(text).exists()):
+            return text
+        return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+
+
+def cluster_options(f: F) -> F:
+    from .cluster import DEFAULT_TASK_ARTICLES
+
+    f = click.option("--task-articles", type=click.IntRange(min=1), default=DEFAULT_TASK_ARTICLES, show_default=True,
+                     help="With --cluster: about this many articles per task (JSON Lines files are cut into line ranges).")(f)
+    return click.option(
+        "--cluster", metavar="ADDRESS|local[:N]", default=None,
+        help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local[:N] for N local worker "
+             "processes. Inputs may then also be globs and fsspec URLs (s3://…), and .jsonl.gz shards.",
+    )(f)
+
+
+def _plain_paths(paths: Iterable[Any], cluster: str | None) -> list[Path]:
+    """The paths as local files; globs and URLs need --cluster."""
+    out = []
+    for p in paths:
+        if not isinstance(p, Path):
+            if cluster is None:
+                raise click.ClickException(f"{p}: globs and URLs are read with --cluster only (or name local files)")
+            continue
+        out.append(p)
+    return out
+
+
 def _check_model(model: str | None) -> str | None:
     """Fail early, in one line, on a model file that cannot be read."""
     if model not in (None, "rules"):
@@ -91,7 +130,7 @@ def _progress(items: list[Path], label: str) -> Iterator[Path]:
         yield from bar
 
 
-def _report_error(e: AllianceGraphError) -> None:
+def _report_error(e: AllianceGraphError | str) -> None:
     click.echo(f"Error: {e}", err=True)
 
 
@@ -133,8 +172,9 @@ def cli() -> None:
 @max_bytes_option
 @jobs_option
 @model_option
+@cluster_options
 def ingest(paths: tuple[str, ...], no_extract: bool, timeout: float, store_path: str, ontology_dir: Path,
-           max_bytes: int, jobs: int, model: str | None) -> None:
+           max_bytes: int, jobs: int, model: str | None, cluster: str | None, task_articles: int) -> None:
     """Add articles and curated facts under PATHS, RSS/Atom feeds and web pages to the store.
 
     Folders are read recursively.  Each article is written in one
@@ -151,19 +191,34 @@ def ingest(paths: tuple[str, ...], no_extract: bool, timeout: float, store_path:
     \b
         alliances ingest seeds/ news/2021/ --store .alliance-graph
         alliances ingest https://example.org/world/rss.xml saved-feed.xml
+        alliances ingest 's3://archive/2021/*.jsonl.gz' --cluster tcp://scheduler:8786
+
+    With --cluster, articles are extracted by Dask workers (PATHS may then be
+    globs, .jsonl.gz shards and fsspec URLs such as s3://…) and written here.
     """
     from .feeds import is_feed_file, is_url
 
-    remote = [p for p in paths if is_url(p) or is_feed_file(Path(p))]
+    if cluster and no_extract:
+        raise click.ClickException("--cluster extracts facts: it cannot be used with --no-extract")
+    remote = [] if cluster else [p for p in paths if is_url(p) or is_feed_file(Path(p))]
     local = [Path(p) for p in paths if p not in remote]
-    for p in local + [Path(r) for r in remote if not is_url(r)]:
+    for p in ([] if cluster else local) + [Path(r) for r in remote if not is_url(r)]:
         if not p.exists():
             raise click.BadParameter(f"Path '{p}' does not exist.", param_hint="'PATHS|FEED|URL...'")
     vocab = _vocab(ontology_dir)
     _check_model(model)
     ok = True
     with open_store(store_path, vocab) as store:
-        if local:
+        if cluster:
+            from .cluster.jobs import ingest_cluster
+
+            click.echo("Ingesting on the cluster", err=True)
+            result = ingest_cluster(cluster, list(paths), store, vocab, model, max_bytes=max_bytes,
+                                    task_articles=task_articles, echo=lambda m: click.echo(m, err=True),
+                                    on_error=_report_error)
+            click.echo(result.summary(), err=True)
+            ok = result.ok
+        if local and not cluster:
             ok = _ingest(local, store, vocab, not no_extract, max_bytes, "Ingesting", jobs, model).ok
         if remote:
             from .cli_feeds import read_feeds
@@ -246,58 +301,99 @@ def stats(fmt: str, store_path: str, ontology_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table", "turtle"]), default="table", show_default=True)
+@click.argument("files", nargs=-1, required=True, type=InputName())
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table", "turtle", "nquads"]), default="table",
+              show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --cluster: write one shard per task into this folder (--format jsonl or nquads), "
+                   "then a _SUCCESS manifest, instead of printing.")
 @ontology_option
 @max_bytes_option
 @jobs_option
 @model_option
-def extract(files: tuple[Path, ...], fmt: str, ontology_dir: Path, max_bytes: int, jobs: int,
-            model: str | None) -> None:
+@cluster_options
+def extract(files: tuple[Path, ...], fmt: str, out_dir: Path | None, ontology_dir: Path, max_bytes: int, jobs: int,
+            model: str | None, cluster: str | None, task_articles: int) -> None:
     """Extract facts from article FILES and print them on stdout.
 
     Progress and the summary go to stderr; a bad file is reported on one
     line and the others are still extracted (exit status 1).  With --jobs N
     the articles are extracted in N processes; the output is the same.
+    With --cluster the work is done by Dask workers; with --out it is
+    written as shards (N-Quads shards are what `alliances load` reads).
 
     \b
         alliances extract news/*.txt --format jsonl > facts.jsonl
         alliances extract news/ --jobs 4 --format table
+        alliances extract 'feeds/*.jsonl.gz' --cluster local:8 --format nquads --out shards/
     """
+    from .cluster.shards import nquads_of
     from .loaders import load_articles
     from .rdf import facts_to_graph
 
+    plain = _plain_paths(files, cluster)
+    if out_dir is not None and (cluster is None or fmt not in ("jsonl", "nquads")):
+        raise click.ClickException("--out writes shards on a cluster: use it with --cluster and --format jsonl or nquads")
     vocab = _vocab(ontology_dir)
     _check_model(model)
     errors = n_articles = n_facts = 0
-    articles: list[Article] = []  # kept for Turtle only: jsonl and table stream in constant memory
+    articles: list[Article] = []  # kept for Turtle only: the other formats stream in constant memory
     facts: list[Fact] = []
 
-    def loaded() -> Iterator[Article]:
-        nonlocal errors, n_articles
-        for path in _progress(find_inputs(files), "Extracting"):
-            try:
-                arts = load_articles(path, max_bytes=max_bytes)
-            except AllianceGraphError as e:
-                _report_error(e)
-                errors += 1
-                continue
-            n_articles += len(arts)
-            if fmt == "turtle":
-                articles.extend(arts)
-            yield from arts
+    def refuse(e: AllianceGraphError | str) -> None:
+        nonlocal errors
+        _report_error(e)
+        errors += 1
 
-    with pipeline.Extractor(vocab, jobs, model=model) as extractor:
-        for found in extractor.map(loaded()):
-            n_facts += len(found)
-            if fmt == "turtle":
-                facts.extend(found)
-            if fmt == "jsonl":
-                for fact in found:
-                    click.echo(json.dumps(fact.as_dict(), ensure_ascii=False))
-            elif fmt == "table":
-                for fact in found:
-                    click.echo(f"{fact.subject}\t{fact.relation}\t{fact.object}\t{fact.confidence:.2f}\t{fact.article}")
+    if out_dir is not None:
+        from .cluster.jobs import extract_shards
+
+        manifest = extract_shards(cluster, [str(f) for f in files], fmt, out_dir, vocab, model, max_bytes=max_bytes,
+                                  task_articles=task_articles, echo=lambda m: click.echo(m, err=True), on_error=refuse)
+        click.echo(f"{manifest.facts} facts from {manifest.articles} articles in {len(manifest.shards)} shards; "
+                   f"wrote {out_dir / '_SUCCESS'}", err=True)
+        if errors:
+            sys.exit(1)
+        return
+
+    def loaded() -> Iterator[tuple[Article, list[Fact]]]:
+        if cluster:
+            from .cluster.jobs import extract_records
+
+            yield from extract_records(cluster, [str(f) for f in files], vocab, model, max_bytes=max_bytes,
+                                       task_articles=task_articles, echo=lambda m: click.echo(m, err=True),
+                                       on_error=refuse)
+            return
+        read: deque[Article] = deque()
+
+        def each() -> Iterator[Article]:
+            for path in _progress(find_inputs(plain), "Extracting"):
+                try:
+                    arts = load_articles(path, max_bytes=max_bytes)
+                except AllianceGraphError as e:
+                    refuse(e)
+                    continue
+                read.extend(arts)
+                yield from arts
+
+        with pipeline.Extractor(vocab, jobs, model=model) as extractor:
+            for found in extractor.map(each()):
+                yield read.popleft(), found
+
+    for article, found in loaded():
+        n_articles += 1
+        n_facts += len(found)
+        if fmt == "turtle":
+            articles.append(article)
+            facts.extend(found)
+        elif fmt == "nquads":
+            click.echo(nquads_of([(article, found)], vocab).decode("utf-8"), nl=False)
+        elif fmt == "jsonl":
+            for fact in found:
+                click.echo(json.dumps(fact.as_dict(), ensure_ascii=False))
+        else:
+            for fact in found:
+                click.echo(f"{fact.subject}\t{fact.relation}\t{fact.object}\t{fact.confidence:.2f}\t{fact.article}")
     if fmt == "turtle":
         g = facts_to_graph(articles, facts, vocab)
         click.echo(g.serialize(format="turtle"))
@@ -748,28 +844,60 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
 @click.option("--graph", "graph_iri", metavar="IRI", help="Target named graph (default: the server's default graph).")
 @click.option("--replace", is_flag=True, help="Empty the target graph first (the first chunk is sent by PUT).")
 @click.option("--chunk", type=click.IntRange(min=1), default=50_000, show_default=True, help="Triples per request.")
+@click.option("--user", metavar="NAME", help="Basic authentication as NAME; the password comes from "
+                                             "$ALLIANCE_GRAPH_PASSWORD or is asked for.")
+@click.option("--token", metavar="TOKEN", envvar="ALLIANCE_GRAPH_TOKEN",
+              help="Bearer token (also $ALLIANCE_GRAPH_TOKEN). Without --user or --token: the URL's "
+                   "user:password@, else ~/.netrc.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Read the graph back afterwards (Graph Store GET) and check every triple sent is there.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Attempts more per request after a 5xx, 429, timeout or dropped connection (pause 1 s, 2 s, 4 s …).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Seconds to wait for each answer.")
 @store_option
 @ontology_option
-def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, store_path: str, ontology_dir: Path) -> None:
+def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, user: str | None, token: str | None,
+         verify: bool, retries: int, timeout: float, store_path: str, ontology_dir: Path) -> None:
     """Upload the data graph to a SPARQL 1.1 Graph Store Protocol server.
 
     Sends what 'alliances export' writes, as N-Triples in chunks by POST;
-    progress on stderr.
+    progress on stderr.  A redirect, an HTML page or any answer but 200,
+    201 or 204 is an error (saying how many triples had arrived); then the
+    graph is read back and every triple looked for.  Credentials are never
+    printed.
 
     \b
         oxigraph serve --location /data/alliances --bind 127.0.0.1:7878 &
         alliances push --endpoint http://127.0.0.1:7878/store --graph https://example.org/alliances
+        ALLIANCE_GRAPH_PASSWORD=… alliances push --endpoint https://kg.example.org/ds/data --user editor
     """
+    import os
+
+    from .remote import credentials_for, redact
     from .remote import push as push_graph
 
     vocab = _vocab(ontology_dir)
+    password = None
+    if user is not None and not token:
+        password = os.environ.get("ALLIANCE_GRAPH_PASSWORD")
+        if password is None:
+            password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    creds = credentials_for(endpoint, user=user, password=password, token=token)
 
     def progress(sent: int, total: int) -> None:
         click.echo(f"pushed {sent:,}/{total:,} triples", err=True)
 
+    def retry(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, on_progress=progress)
-    click.echo(f"pushed {n:,} triples to {endpoint}" + (f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"), err=True)
+        n = push_graph(store, endpoint, graph=graph_iri, replace=replace, chunk=chunk, timeout=timeout, retries=retries,
+                       verify=verify, credentials=creds, on_progress=progress, on_retry=retry)
+    where = f" (graph <{graph_iri}>)" if graph_iri else " (default graph)"
+    checked = ", all found there when read back" if verify else ""
+    click.echo(f"pushed {n:,} triples to {redact(endpoint)}{where}{checked}", err=True)
+
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -810,6 +938,43 @@ def render(output: Path | None, focus: str | None, depth: int, relations: tuple[
     else:
         click.echo(page, nl=False)
 
+
+
+@cli.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@store_option
+@ontology_option
+def load(shards: tuple[Path, ...], store_path: str, ontology_dir: Path) -> None:
+    """Bulk-load N-Quads SHARDS (files, or folders written by `extract --out`) into the store.
+
+    Every shard is checked first (against the folder's _SUCCESS manifest, or
+    parsed), so a bad one leaves the store as it was.  Oxigraph's bulk loader
+    then writes them; the store is offline for other writers meanwhile, and
+    readers (query, serve) keep the snapshot published before the load until
+    the new one is published at the end.
+
+    \b
+        alliances extract news/ --cluster local --format nquads --out shards/
+        alliances load shards/
+    """
+    from .cluster.bulk import bulk_load, check_shards, resolve_shards
+
+    vocab = _vocab(ontology_dir)
+    checked = check_shards(resolve_shards(list(shards)))
+    lines = sum(s.lines or 0 for s in checked)
+    with open_store(store_path, vocab) as store:
+        click.echo(f"Loading {len(checked)} shards ({lines:,} lines) into {store.location}: the store is offline for "
+                   "other writers until the load ends; readers keep the last published snapshot", err=True)
+
+        def done(i: int, shard: Any) -> None:
+            click.echo(f"  {i}/{len(checked)} {shard.path}", err=True)
+
+        result = bulk_load(store, checked, on_shard=done)
+        click.echo(f"loaded {result.shards} shards ({result.lines:,} lines) in {result.seconds:.1f} s; publishing a "
+                   "snapshot for readers", err=True)
+    pointer = None if store.location == "memory" else snapshots.read_pointer(Path(store.location))
+    if pointer is not None:
+        click.echo(f"published snapshot {pointer.snapshot}", err=True)
 
 
 @cli.command("ingest-dataset")

@@ -253,9 +253,10 @@ def _html_article(path: Path, text: str) -> Article:
     return Article(path=str(path), text=page.text, offset=0, **fields)
 
 
-def _jsonl_articles(path: Path, text: str, max_bytes: int) -> list[Article]:
+def _jsonl_articles(path: Path, text: str, max_bytes: int, first_line: int = 1) -> list[Article]:
+    """The articles of JSON Lines ``text`` whose first line is line ``first_line`` of ``path``."""
     articles = []
-    for n, line in enumerate(text.split("\n"), start=1):
+    for n, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         if max_bytes and len(line.encode("utf-8")) > max_bytes:
@@ -278,16 +279,16 @@ def _jsonl_articles(path: Path, text: str, max_bytes: int) -> list[Article]:
     return articles
 
 
-def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
-    """Read one article file (several for ``.jsonl``)."""
+def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> list[Article]:
+    """Read one article file (several for ``.jsonl``); ``data``: its bytes, when already read (a URL)."""
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(path, f"unknown article type {suffix or '(no suffix)'!r}; expected one of {', '.join(ARTICLE_SUFFIXES)}")
     if suffix == ".jsonl":
         # lines are checked against the limit one by one; the file as a whole may be larger
-        text = read_text(path, max_bytes=0)
+        text = read_text(path, data, max_bytes=0)
         return _jsonl_articles(path, text, max_bytes)
-    text = read_text(path, max_bytes=max_bytes)
+    text = read_text(path, data, max_bytes=max_bytes)
     if suffix in (".md", ".markdown"):
         return [_md_article(path, text)]
     if suffix in (".html", ".htm"):
