@@ -503,6 +503,13 @@ def projection_options(f: F) -> F:
     return f
 
 
+def sources_option(f: F) -> F:
+    return click.option(
+        "--sources", type=click.Choice(["all", "news", "dataset", "events", "treaties"]), default="all",
+        show_default=True, help="Only claims from these sources: news articles, datasets (event and treaty "
+                                "datasets), event datasets (GDELT, POLECAT, ICEWS) or treaty datasets (COW, ATOP).")(f)
+
+
 def _fmt_option(f: F) -> F:
     return click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
                         show_default=True)(f)
@@ -581,6 +588,7 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
                    "2019-01-01..2019-06-30:2021-01..2021-06.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="Rows per list (0: all).")
+@sources_option
 @click.option("--treaties", "treaty_period", metavar="PERIOD",
               help="Add 'Treaty or talk?' (needs COW/ATOP data, see ingest-dataset): news alliances without a "
                    "treaty, treaties in force in PERIOD (e.g. 2015..2024) that no article of PERIOD calls an "
@@ -589,7 +597,7 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
 @store_option
 @ontology_option
 def analyze(relations: tuple[str, ...], since: str | None, until: str | None, min_sources: int,
-            compare_periods: str | None, top: int, treaty_period: str | None, fmt: str, store_path: str,
+            compare_periods: str | None, top: int, sources: str, treaty_period: str | None, fmt: str, store_path: str,
             ontology_dir: Path) -> None:
     """Central actors, blocs, structural balance, strongest pairs, change over time.
 
@@ -609,7 +617,7 @@ def analyze(relations: tuple[str, ...], since: str | None, until: str | None, mi
     vocab = _vocab(ontology_dir)
     rels = _relations_option(relations)
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources)
+        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources, sources=sources)
         change = None
         if compare_periods:
             a, sep, b = compare_periods.partition(":")
@@ -622,8 +630,8 @@ def analyze(relations: tuple[str, ...], since: str | None, until: str | None, mi
             if since or until:
                 raise click.UsageError("--compare sets its own periods; drop --since/--until")
             change = analysis.compare(
-                analysis.project(store, relations=rels, period=pa, min_sources=min_sources),
-                analysis.project(store, relations=rels, period=pb, min_sources=min_sources),
+                analysis.project(store, relations=rels, period=pa, min_sources=min_sources, sources=sources),
+                analysis.project(store, relations=rels, period=pb, min_sources=min_sources, sources=sources),
                 label_a=pa.label, label_b=pb.label, top=top or None)
         treaties = None
         if treaty_period:
@@ -776,6 +784,9 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
         result = run_query(store, named, _parse_params(params), vocab, max_rows=max_rows)
         text = result.serialize(fmt)
     click.echo(text, nl=False)
+    if result.truncated:
+        click.echo(f"Error: {result.stopped_message()}", err=True)
+        sys.exit(1)
     if result.kind == "ask" and not result.boolean:
         sys.exit(1)
 
@@ -909,10 +920,12 @@ def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, user: 
 @click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
               help="Draw at most N actors, the most central (0: all).")
 @click.option("--title", default="Alliance graph", show_default=True, help="Heading and title of the page.")
+@sources_option
 @store_option
 @ontology_option
 def render(output: Path | None, focus: str | None, depth: int, relations: tuple[str, ...], since: str | None,
-           until: str | None, min_sources: int, max_nodes: int, title: str, store_path: str, ontology_dir: Path) -> None:
+           until: str | None, min_sources: int, max_nodes: int, title: str, sources: str, store_path: str,
+           ontology_dir: Path) -> None:
     """Write the interactive network page: one HTML file that works offline.
 
     Click an actor or a link to read the sentences, articles and sources
@@ -931,7 +944,7 @@ def render(output: Path | None, focus: str | None, depth: int, relations: tuple[
                                  param_hint="'--relations'")
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
         page = pipeline.render_page(store, title=title, focus=focus, depth=depth, relations=rels, since=since,
-                                    until=until, min_sources=min_sources, max_nodes=max_nodes)
+                                    until=until, min_sources=min_sources, max_nodes=max_nodes, sources=sources)
     if output:
         write_atomic(output, page)
         click.echo(f"wrote {output} ({len(page.encode('utf-8')) // 1024:,} KB)", err=True)

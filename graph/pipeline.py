@@ -192,23 +192,24 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
 
 
 def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,
-                  until: str | None = None, min_sources: int = 1) -> Any:
+                  until: str | None = None, min_sources: int = 1, sources: str = "all") -> Any:
     """The actor graph (an ``nx.MultiDiGraph``) the page draws: ``analysis.project`` with blocs and centrality."""
     from . import analysis
 
-    G = analysis.project(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    G = analysis.project(store, relations=relations, since=since, until=until, min_sources=min_sources,
+                         sources=sources)
     analysis.annotate(G)
     return G
 
 
 def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: str | None = None, depth: int = 1,
                 relations: Sequence[str] | None = None, since: str | None = None, until: str | None = None,
-                min_sources: int = 1, max_nodes: int | None = None) -> str:
+                min_sources: int = 1, max_nodes: int | None = None, sources: str = "all") -> str:
     """The interactive page for the store, filtered like ``project_graph``."""
     from .render import DEFAULT_MAX_NODES, render_html
 
     vocab = store.vocab
-    G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources)
+    G = project_graph(store, relations=relations, since=since, until=until, min_sources=min_sources, sources=sources)
     if focus is not None:  # any name the ontology knows (Moscow, the Kremlin), as in `alliances ego`
         from .analysis import resolve_actor
 
@@ -222,6 +223,8 @@ def render_page(store: AllianceStore, *, title: str = "Alliance graph", focus: s
         filters.append(f"until {until}")
     if min_sources > 1:
         filters.append(f"at least {min_sources} sources per link")
+    if sources != "all":
+        filters.append(f"sources: {sources}")
     note = ("Filtered: " + "; ".join(filters) + ".") if filters else None
     return render_html(G, vocab, title=title, focus=focus, depth=depth, note=note,
                        max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes or None)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -416,6 +416,7 @@ _KIND = {ox.QuerySolutions: "select", ox.QueryBoolean: "ask", ox.QueryTriples: "
 def _check_syntax(query: NamedQuery) -> None:
     # Parse the user's text as written (on an empty store: nothing is evaluated),
     # so error positions refer to what the user wrote, not to the bound query.
+    # Only called once the query itself failed.
     try:
         ox.Store().query(query.text, prefixes=PREFIXES)
     except SyntaxError as e:
@@ -425,18 +426,24 @@ def _check_syntax(query: NamedQuery) -> None:
 
 
 class QueryResult:
-    """The result of one query: ``kind`` is select, ask or graph."""
+    """The result of one query execution: ``kind`` is select, ask or graph.
+
+    Rows (or triples) are read from the running query as they come, at most
+    ``max_rows`` of them: when the query has more, reading stops there (the
+    query is not evaluated further) and ``truncated`` is true.  The query is
+    never run twice, whatever the output format.
+    """
 
     def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, source: str = "query",
-                 *, max_rows: int | None = None,
-                 rerun: Callable[[], ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples] | None = None) -> None:
+                 *, max_rows: int | None = None) -> None:
         self.raw = raw
         self.max_rows = max_rows or None  # 0 or None: no limit
-        self._rerun = rerun
         self.kind = _KIND[type(raw)]
         self.source = source
         self.variables: list[str] = [v.value for v in raw.variables] if isinstance(raw, ox.QuerySolutions) else []
+        self.truncated = False
         self._rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]] | None = None
+        self._triples: list[ox.Triple] | None = None
 
     @property
     def boolean(self) -> bool:
@@ -445,23 +452,41 @@ class QueryResult:
         return bool(self.raw)
 
     def rows(self) -> list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]:
-        """SELECT rows as lists of terms (None where unbound), in the variables' order."""
+        """SELECT rows as lists of terms (None where unbound), in the variables' order (at most ``max_rows``)."""
         if self._rows is None:
             if not isinstance(self.raw, ox.QuerySolutions):
                 raise QueryError(f"{self.source}: not a SELECT query")
-            try:
-                self._rows = [[sol[v] for v in self.variables] for sol in self._bounded(self.raw)]
-            except (OSError, RuntimeError, ValueError) as e:
-                raise QueryError(f"{self.source}: query failed: {' '.join(str(e).split())}") from None
+            variables = self.variables
+            self._rows = [[sol[v] for v in variables] for sol in self._bounded(self.raw)]
         return self._rows
 
+    def triples(self) -> list[ox.Triple]:
+        """CONSTRUCT/DESCRIBE triples (at most ``max_rows``)."""
+        if self._triples is None:
+            if not isinstance(self.raw, ox.QueryTriples):
+                raise QueryError(f"{self.source}: not a CONSTRUCT or DESCRIBE query")
+            self._triples = list(self._bounded(self.raw))
+        return self._triples
+
     def _bounded(self, items: Iterable[T]) -> Iterator[T]:
-        """``items``, refusing the result once it passes ``max_rows`` (nothing is printed then)."""
-        for n, item in enumerate(items, start=1):
-            if self.max_rows is not None and n > self.max_rows:
-                raise QueryError(f"{self.source}: result has more than {self.max_rows:,} rows (the --max-rows limit); "
-                                 "narrow the query, add LIMIT, or raise --max-rows")
-            yield item
+        """``items`` up to ``max_rows``; past it, stop reading and mark the result truncated."""
+        try:
+            if self.max_rows is None:
+                yield from items
+                return
+            for n, item in enumerate(items, start=1):
+                if n > self.max_rows:
+                    self.truncated = True
+                    return
+                yield item
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(f"{self.source}: query failed: {' '.join(str(e).split())}") from None
+
+    def stopped_message(self) -> str:
+        """What to tell the user when the result was cut at ``max_rows``."""
+        what = "triples" if self.kind == "graph" else "rows"
+        return (f"{self.source}: stopped after {self.max_rows:,} {what} (the --max-rows limit); the result has more: "
+                "narrow the query, add LIMIT, or raise --max-rows")
 
     def records(self) -> list[dict[str, str | None]]:
         """SELECT rows as ``{variable: compact value}`` (prefixed names, literal values)."""
@@ -513,14 +538,13 @@ class QueryResult:
                    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
         if fmt not in formats:
             raise QueryError(f"{self.source}: ASK results print as table, json, xml, csv or tsv, not {fmt}")
-        if self.max_rows is not None and isinstance(self.raw, ox.QuerySolutions) and self._rows is None \
-                and self._rerun is not None:
-            self.rows()  # count first (refused past the limit), then serialise a fresh run
-            self.raw, self._rows = self._rerun(), None
-        if self._rows is not None:  # already consumed: rebuild the solutions from the rows
-            raise QueryError(f"{self.source}: results already read")
-        assert isinstance(self.raw, ox.QuerySolutions | ox.QueryBoolean)
-        out = self.raw.serialize(format=formats[fmt])
+        solutions: ox.QuerySolutions | ox.QueryBoolean
+        if isinstance(self.raw, ox.QuerySolutions) and (self.max_rows is not None or self._rows is not None):
+            # the rows read so far (bounded), handed to Oxigraph's own writer: same bytes, one execution
+            solutions = ox.parse_query_results(_results_json(self.variables, self.rows()), ox.QueryResultsFormat.JSON)
+        else:
+            solutions = self.raw  # type: ignore[assignment]
+        out = solutions.serialize(format=formats[fmt])
         assert out is not None
         text = out.decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
@@ -528,8 +552,7 @@ class QueryResult:
     def _graph(self, fmt: str) -> str:
         if fmt not in ("table", "turtle", "ntriples"):
             raise QueryError(f"{self.source}: CONSTRUCT and DESCRIBE results print as turtle or ntriples, not {fmt}")
-        assert isinstance(self.raw, ox.QueryTriples)
-        triples = list(self._bounded(self.raw))
+        triples = self.triples()
         if fmt == "ntriples":
             out = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         else:
@@ -538,32 +561,53 @@ class QueryResult:
         return out.decode("utf-8")
 
 
+def _term_json(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> dict[str, object]:
+    """One term in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate),
+                                        "object": _term_json(term.object)}}
+
+
+def _results_json(variables: Sequence[str], rows: Sequence[Sequence[ox.NamedNode | ox.Literal | ox.BlankNode | None]]) -> str:
+    bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}})
+
+
 def run_query(store: object, query: NamedQuery | str, params: Mapping[str, str] | None = None,
               vocab: Vocabulary | None = None, *, max_rows: int | None = None) -> QueryResult:
-    """Bind ``params`` into ``query`` and run it on ``store`` (an ``AllianceStore``).
+    """Bind ``params`` into ``query`` and run it on ``store`` (an ``AllianceStore``) once.
 
     The default graph is the union of data and reference graphs, and the
-    prefixes of ``graph.rdf.PREFIXES`` are declared.  With ``max_rows``, a
-    result of more rows (or triples) raises ``QueryError`` when it is read.
+    prefixes of ``graph.rdf.PREFIXES`` are declared.  With ``max_rows``, at
+    most that many rows (or triples) are read; ``truncated`` then says
+    whether there were more.
     """
     if isinstance(query, str):
         description, declared = parse_header(query)
         query = NamedQuery("query", query, description, declared)
     vocab = vocab if vocab is not None else getattr(store, "vocab", None)
     values = bind_values(query, params or {}, vocab)
-    _check_syntax(query)
     text = _inject(query.text, values)
     source = query.source
-
-    def execute() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        try:
-            return store.query(text)  # type: ignore[attr-defined, no-any-return]
-        except SyntaxError as e:
-            raise _syntax_error(source, text, e) from None
-        except (OSError, RuntimeError, ValueError) as e:
-            raise QueryError(f"{source}: query failed: {' '.join(str(e).split())}") from None
-
-    return QueryResult(execute(), source, max_rows=max_rows, rerun=execute)
+    try:
+        raw = store.query(text)  # type: ignore[attr-defined]
+    except SyntaxError as e:
+        _check_syntax(query)  # point at the user's text when the error is there
+        raise _syntax_error(source, text, e) from None
+    except (OSError, RuntimeError, ValueError) as e:
+        _check_syntax(query)
+        raise QueryError(f"{source}: query failed: {' '.join(str(e).split())}") from None
+    return QueryResult(raw, source, max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------- display

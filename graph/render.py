@@ -48,6 +48,7 @@ __all__ = [
     "page_data",
     "links",
     "neighbourhood",
+    "SOURCE_KINDS",
     "json_for_script",
 ]
 
@@ -58,7 +59,12 @@ BLOC_COLOURS = ("#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69"
 NO_BLOC = "#c6ccd6"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EDGE_FIELDS = ("from", "to", "relation", "sources", "confidence", "first", "last", "directed", "negative")
-EVIDENCE_FIELDS = ("sentence", "article", "date", "confidence")  # article: index into the articles
+EVIDENCE_FIELDS = ("sentence", "article", "date", "confidence", "kind")  # article: index into the articles
+SOURCE_KINDS = {  # where a claim comes from → how the page names it (legend, evidence panel)
+    "news": ("news article", "a sentence of an article: extracted, or curated by hand"),
+    "event": ("event dataset", "coded events of GDELT, POLECAT or ICEWS, mapped by ontology/events/"),
+    "treaty": ("treaty dataset", "a formal alliance coded by COW or ATOP"),
+}
 ARTICLE_FIELDS = ("article", "title", "source")
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
@@ -181,8 +187,13 @@ def _evidence(items: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
         "source": str(e.get("source") or ""),
         "article": str(e.get("article") or ""),
         "confidence": _number(e.get("confidence"), 3),
+        "kind": _kind(e.get("kind")),
     } for e in items[:MAX_EVIDENCE]]
     return {"items": kept, "more": max(0, len(items) - MAX_EVIDENCE)}
+
+
+def _kind(value: object) -> str:
+    return value if isinstance(value, str) and value in SOURCE_KINDS else "news"
 
 
 def _colour(value: str) -> str:
@@ -272,6 +283,7 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
     articles: dict[tuple[str, str, str], int] = {}
     rel_index: dict[str, int] = {}
     rel_list = []
+    kind_links = dict.fromkeys(SOURCE_KINDS, 0)
     for u, v, key, d in raw:
         name = str(d.get("relation") or key)
         r = rel_index.get(name)
@@ -285,12 +297,15 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
                       _date(d.get("first")), _date(d.get("last")), int(bool(d.get("directed", rel.directed))),
                       int(polarity is not None and polarity < 0)])
         rows = []
+        for kind in {_kind(e.get("kind")) for e in ev}:
+            kind_links[kind] += 1
         for e in ev[:MAX_EVIDENCE]:
             art = (str(e.get("article") or ""), str(e.get("title") or ""), str(e.get("source") or ""))
             i = articles.get(art)
             if i is None:
                 i = articles[art] = len(articles)
-            rows.append([str(e.get("sentence") or ""), i, _date(e.get("date")), _number(e.get("confidence"), 3)])
+            rows.append([str(e.get("sentence") or ""), i, _date(e.get("date")), _number(e.get("confidence"), 3),
+                         _kind(e.get("kind"))])
         evidence.append([rows, max(0, len(ev) - MAX_EVIDENCE)])
 
     # relations in ontology order; rows refer to them by position
@@ -323,6 +338,8 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
         "version": 1,
         "edge_fields": EDGE_FIELDS, "evidence_fields": EVIDENCE_FIELDS, "article_fields": ARTICLE_FIELDS,
         "relations": relations, "nodes": nodes, "edges": edges, "evidence": evidence,
+        "source_kinds": [{"name": k, "label": label, "comment": comment, "links": kind_links[k]}
+                         for k, (label, comment) in SOURCE_KINDS.items()],
         "articles": [list(a) for a in articles], "options": options, "focus": focus_id, "blocs": dict(sorted(blocs.items())),
         "shown": {"nodes": n, "edges": len(edges)},
         "total": {"nodes": total_nodes, "edges": total_edges},
@@ -379,7 +396,7 @@ def render_html(G: nx.MultiDiGraph, vocab: Vocabulary, *, title: str = "Alliance
     page = _template().render(
         title=title, version=__version__, summary=_summary(data), note=" ".join(notes),
         example_actor=actors[0]["label"] if actors else "Russia",
-        relations=legend, actors=actors,
+        relations=legend, actors=actors, source_kinds=[k for k in data["source_kinds"] if k["links"]],
         blocs=[{"label": f"bloc {b}", "colour": BLOC_COLOURS[b % len(BLOC_COLOURS)], "count": c} for b, c in blocs.items()],
         csp=_csp(assets["vis_js"], assets["app_js"]),
         vis_css=Markup(assets["vis_css"]), page_css=Markup(assets["page_css"]),

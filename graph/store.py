@@ -27,10 +27,12 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from . import snapshots
+from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
-from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples, edge_triples
+from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples
+from .terms import AG as AG_NS
+from .terms import RDF as RDF_NS
 from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
 
 __all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
@@ -111,6 +113,7 @@ class AllianceStore:
             raise _store_error(self.location, e) from None
         if not read_only:
             self._ensure_reference()
+            self._ensure_edge_counts()
             if self._writer is not None:
                 self._start_writing()
 
@@ -188,6 +191,14 @@ class AllianceStore:
         self.ox.clear_graph(ref) if self.ox.contains_named_graph(ref) else None
         self.ox.extend(quads)
 
+    def _ensure_edge_counts(self) -> None:
+        """Migrate a store from before edge counts (one pass over its claims, once)."""
+        if edges.needs_migration(self.ox):
+            try:
+                self.ox.update(" ;\n".join(edges.migrate_ops(self.ox, self.vocab)))
+            except (OSError, SyntaxError, ValueError) as e:
+                raise StoreError(f"{self.location}: could not count the edges' claims: {e}") from None
+
     # ------------------------------------------------------------------ writing
 
     def write_article(self, article: Article, facts: Sequence[Fact], *, replace_extracted: bool = False) -> int:
@@ -216,20 +227,22 @@ class AllianceStore:
             new[c] = fact
         removed = {c for c, old in existing.items() if replace_extracted and old[3] != CURATED and c not in new}
         replaced = {c for c in new if c in existing}
-        touched: set[tuple[str, str, str]] = {(f.subject, f.relation, f.object) for f in new.values()}
-        touched |= {existing[c][:3] for c in removed | replaced}
+        gone = removed | replaced
+        rel_iri = {name: str(r.iri) for name, r in vocab.relations.items()}
+        dropped = [(str(c), rel_iri[existing[c][1]], ACTOR + existing[c][0], ACTOR + existing[c][2]) for c in sorted(gone)]
+        added = [(str(c), rel_iri[f.relation], ACTOR + f.subject, ACTOR + f.object)
+                 for c, f in sorted(new.items()) if not f.rejected]
 
         ops: list[str] = []
-        gone = removed | replaced
         if gone:
             values = " ".join(f"<{c}>" for c in sorted(gone))
             ops.append(f"DELETE {{ ?c ?p ?o }} WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")
         data = list(article_triples(article))
         for _c, fact in sorted(new.items()):
             data.extend(claim_triples(fact, vocab))
+        ops.extend(edges.remove_ops(dropped, vocab))
         ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
-        for key in sorted(touched):
-            ops.extend(self._edge_ops(*key))
+        ops.extend(edges.add_ops(added, vocab))
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
@@ -240,30 +253,6 @@ class AllianceStore:
             except StoreError:  # the article is written; readers wait for the next publication (close() raises)
                 self._published = time.monotonic()
         return len(new)
-
-    def _edge_ops(self, subject: str, relation: str, obj: str) -> list[str]:
-        """Drop the edges of one fact, then re-derive them from supporting claims.
-
-        Claims of a treaty type (a sub-property of the relation) support it too.
-        """
-        rel = self.vocab.relation(relation)
-        edges = edge_triples(subject, relation, obj, self.vocab)
-        s, o = ACTOR[subject], ACTOR[obj]
-        preds = " ".join(f"<{p}>" for p in self._supporting(relation))
-        pattern = (f"VALUES ?p {{ {preds} }} ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p ; "
-                   f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
-                   f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} ")
-        if rel.symmetric:
-            pattern += f"FILTER((?s = <{s}> && ?o = <{o}>) || (?s = <{o}> && ?o = <{s}>))"
-        else:
-            pattern += f"FILTER(?s = <{s}> && ?o = <{o}>)"
-        body = " ".join(_nt(t) for t in edges)
-        return [f"DELETE DATA {{ {body} }}", f"INSERT {{ {body} }} WHERE {{ SELECT * WHERE {{ {pattern} }} LIMIT 1 }}"]
-
-    def _supporting(self, relation: str) -> list[URIRef]:
-        """The relation and the treaty types declared as its sub-properties."""
-        return [self.vocab.relation(relation).iri,
-                *(t.iri for t in self.vocab.treaty_types.values() if t.parent == relation)]
 
     def write_dataset(self, dataset: URIRef, triples: Sequence[Triple]) -> int:
         """Replace what was loaded from ``dataset`` by ``triples`` in one transaction.
@@ -276,27 +265,37 @@ class AllianceStore:
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
         claims = {t[0] for t in triples if t[1] == RDF.type and t[2] == AG.Claim}
-        ops = [f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> . ?c ?p ?o }}",
+        old = (f"SELECT ?c ?p ?s ?o WHERE {{ ?c <{PROV}wasDerivedFrom> <{dataset}> ; <{RDF}predicate> ?p ; "
+               f"<{RDF}subject> ?s ; <{RDF}object> ?o }}")
+        dropped = [(r["c"].value, r["p"].value, r["s"].value, r["o"].value) for r in self.ox.query(old)]
+        ops = [*edges.remove_ops(dropped, self.vocab),
+               f"DELETE {{ ?c ?p ?o }} WHERE {{ ?c <{PROV}wasDerivedFrom> <{dataset}> . ?c ?p ?o }}",
                f"DELETE WHERE {{ <{dataset}> ?p ?o }}",
-               "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}"]
-        ops.extend(self._treaty_edge_ops(dataset, triples))
+               "INSERT DATA {\n" + "\n".join(_nt(t) for t in triples) + "\n}",
+               *edges.add_ops(_claims_in((str(t[0]), str(t[1]), t[2]) for t in triples), self.vocab)]
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
         return len(claims)
 
-    def write_quads(self, quads: Sequence[ox.Quad]) -> None:
-        """Add ``quads`` (claims and the edges they support) in one transaction.
+    def write_ntriples(self, data: str, claims: Sequence[tuple[str, str, str, str]]) -> None:
+        """Add the N-Triples ``data`` (new claims) with the edges and support links of ``claims``, in one transaction.
 
-        For bulk loaders that derive their own edges: nothing is deleted, so
-        only claims that add support (never remove it) may come this way.
+        ``claims`` are the (claim, predicate, subject, object) IRIs of the new
+        claims in ``data``.  For insert-only bulk loaders: nothing is deleted,
+        so only claims that add support (never remove it) may come this way.
         """
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
+        out = [data]
+        for c, p, subj, o in claims:
+            for key in sorted(edges.claim_edges(p, subj, o, self.vocab)):
+                out.append(f"<{key[0]}> <{key[1]}> <{key[2]}> .\n"
+                           f"<{edges.edge_node(key)}> <{edges.SUPPORTED_BY}> <{c}> <{edges.DERIVED_GRAPH}> .\n")
         try:
-            self.ox.extend(quads)
-        except (OSError, ValueError) as e:
+            self.ox.load("".join(out).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: could not write: {e}") from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
@@ -308,58 +307,18 @@ class AllianceStore:
         """Whether the claim ``iri`` is in the store (one index lookup)."""
         return ox.Quad(ox.NamedNode(iri), _RDF_TYPE, _AG_CLAIM, ox.DefaultGraph()) in self.ox
 
-    def _treaty_edge_ops(self, dataset: URIRef, triples: Sequence[Triple]) -> list[str]:
-        """Updates that re-derive the treaty-type edges and the edges of the relations they refine.
-
-        Which parent edges lose their last support is worked out here (claims
-        of other sources now, plus the new ``triples``), so the update itself
-        only deletes and inserts.
-        """
-        vocab = self.vocab
-        not_rejected = f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }}"
-        ops = []
-        for t in vocab.treaty_types.values():
-            parent = vocab.relation(t.parent)
-            both = f"?s <{t.iri}> ?o . ?o <{t.iri}> ?s . ?s <{parent.iri}> ?o ."
-            if parent.symmetric:
-                both += f" ?o <{parent.iri}> ?s ."
-            ops.append(f"DELETE WHERE {{ ?s <{t.iri}> ?o }}")
-            ops.append(f"INSERT {{ {both} }} WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> <{t.iri}> ; "
-                       f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . {not_rejected} }}")
-        new: dict[URIRef, dict[URIRef, URIRef]] = {}
-        for s, p, o in triples:
-            if p in (RDF.subject, RDF.predicate, RDF.object) and isinstance(o, URIRef):
-                new.setdefault(s, {})[p] = o
-        rejected = {s for s, p, o in triples if p == AG.rejected and o == Literal(True)}
-        for name in sorted({t.parent for t in vocab.treaty_types.values()}):
-            rel = vocab.relation(name)
-            preds = self._supporting(name)
-            values = " ".join(f"<{p}>" for p in preds)
-            supported: set[tuple[str, str]] = set()
-            q = (f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?c <{RDF.predicate}> ?p ; "
-                 f"<{RDF.subject}> ?s ; <{RDF.object}> ?o . "
-                 f"FILTER NOT EXISTS {{ ?c <{PROV.wasDerivedFrom}> <{dataset}> }} {not_rejected} }}")
-            supported |= {(r["s"].value, r["o"].value) for r in self.ox.query(q)}
-            supported |= {(str(c[RDF.subject]), str(c[RDF.object])) for k, c in new.items()
-                          if c.get(RDF.predicate) in preds and RDF.subject in c and RDF.object in c and k not in rejected}
-            if rel.symmetric:
-                supported |= {(o, s) for s, o in supported}
-            edges = {(r["s"].value, r["o"].value) for r in self.ox.query(f"SELECT ?s ?o WHERE {{ ?s <{rel.iri}> ?o }}")}
-            gone = sorted(edges - supported)
-            if gone:
-                ops.append("DELETE DATA { " + " ".join(f"<{s}> <{rel.iri}> <{o}> ." for s, o in gone) + " }")
-        return ops
-
-    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str]]:
-        q = (f"SELECT ?c ?s ?p ?o ?x WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
-             f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x }}")
+    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str, bool]]:
+        """The claims of one article: iri -> (subject, relation, object, extractor, rejected)."""
+        q = (f"SELECT ?c ?s ?p ?o ?x ?r WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
+             f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x . "
+             f"OPTIONAL {{ ?c <{AG.rejected}> ?r }} }}")
         out = {}
         for row in self.ox.query(q):
             rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
             s, o = self.vocab.actor_id(row["s"].value), self.vocab.actor_id(row["o"].value)
             if rel is None or s is None or o is None:
                 continue
-            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value)
+            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value, _is_true(row["r"]))
         return out
 
     # ------------------------------------------------------------------ reading
@@ -367,6 +326,14 @@ class AllianceStore:
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL over data and reference (union default graph), prefixes predeclared."""
         return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    def query_data(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL over the data graph alone (articles, claims, edges), prefixes predeclared.
+
+        Cheaper than ``query`` for the hot read paths: no pattern has to look
+        into the reference graph.
+        """
+        return self.ox.query(sparql, prefixes=PREFIXES)
 
     def count_claims(self) -> int:
         q = f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"
@@ -378,21 +345,19 @@ class AllianceStore:
             return int(next(iter(self.ox.query(q)))["n"].value)
 
         per_rel: dict[str, int] = {}
-        q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> ; <{RDF.predicate}> ?p . "
-             f"FILTER NOT EXISTS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
+        q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
+             f"{{ SELECT ?c ?p WHERE {{ ?c <{RDF.predicate}> ?p }} }} MINUS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
         for row in self.ox.query(q):
             rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
             if rel:
                 per_rel[rel.name] = int(row["n"].value)
-        actors = set()
-        q = f"SELECT DISTINCT ?a WHERE {{ ?c a <{AG.Claim}> . {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }}"
-        for row in self.ox.query(q):
-            actors.add(row["a"].value)
+        q = (f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
+             f"{{ SELECT ?c ?a WHERE {{ {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }} }} }}")
         return {
             "articles": one(f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{AG.Article}> }}"),
             "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
             "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
-            "actors": len(actors),
+            "actors": one(q),
             "triples": one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
             "relations": dict(sorted(per_rel.items())),
         }
@@ -455,6 +420,34 @@ class AllianceStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_true(term: object) -> bool:
+    return term is not None and str(getattr(term, "value", term)) in ("true", "1", "True")
+
+
+def _claims_in(triples: Iterable[tuple[str, str, object]]) -> list[tuple[str, str, str, str]]:
+    """The claims among ``triples`` that are not rejected: (claim, predicate, subject, object) IRIs."""
+    fields: dict[str, dict[str, object]] = {}
+    for s, p, o in triples:
+        if p in _CLAIM_FIELDS:
+            fields.setdefault(s, {})[p] = o
+    out = []
+    for c, f in sorted(fields.items()):
+        if _TYPE in f and _iri(f[_TYPE]) == _CLAIM:
+            p, s, o = f.get(_PRED), f.get(_SUBJ), f.get(_OBJ)
+            if p is not None and s is not None and o is not None and not _is_true(f.get(_REJ)):
+                out.append((c, _iri(p), _iri(s), _iri(o)))
+    return out
+
+
+def _iri(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+_TYPE, _PRED, _SUBJ, _OBJ = RDF_NS + "type", RDF_NS + "predicate", RDF_NS + "subject", RDF_NS + "object"
+_CLAIM, _REJ = AG_NS + "Claim", AG_NS + "rejected"
+_CLAIM_FIELDS = {_TYPE, _PRED, _SUBJ, _OBJ, _REJ}
 
 
 def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal | BNode:

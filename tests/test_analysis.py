@@ -78,7 +78,7 @@ def test_edge_attributes_aggregate_claims(vocab: Vocabulary) -> None:
     d = G.edges["USA", "RUS", "sanctions"]
     assert (d["sources"], d["confidence"], d["first"], d["last"], d["polarity"]) == (3, 0.9, "2014-07", "2022-03-01", -1)
     assert [e["date"] for e in d["evidence"]] == ["2014-07", "2022-03-01", None]
-    assert set(d["evidence"][0]) == {"sentence", "article", "title", "date", "source", "confidence"}
+    assert set(d["evidence"][0]) == {"sentence", "article", "title", "date", "source", "confidence", "kind"}
     assert G.nodes["USA"] == {"label": "United States", "kind": "State"}
 
 
@@ -327,7 +327,7 @@ def test_projection_from_store(store: AllianceStore) -> None:
     ev = allied["evidence"][0]
     assert ev == {"sentence": "Venezuela and Russia renewed their alliance on Tuesday.", "article": ev["article"],
                   "title": "Test article one", "date": "2019-04-02", "source": "https://example.org/one",
-                  "confidence": 1.0}
+                  "confidence": 1.0, "kind": "news"}
     assert ev["article"].startswith("https://w3id.org/alliance-graph/article/")
     assert G.edges["RUS", "CUB", "supports"]["first"] == "2019-03-30"  # the fact's own date wins
     assert G.nodes["RUS"]["label"] == "Russia"

@@ -103,6 +103,10 @@ def test_gdelt2_file_becomes_claims_with_provenance(tmp_path, how):
     # edges are derived: symmetric both ways, directed one way, the host reversed
     assert edges(store, "agreementWith") == {("USA", "FRA"), ("FRA", "USA")}
     assert edges(store, "visited") == {("RUS", "TUR")}
+    with open_store(store, load_vocabulary(), read_only=True) as s:  # each edge linked to the claim behind it
+        links = s.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/alliance-graph/graph/derived> "
+                        "{ ?e ag:supportedBy ?c } ?c a ag:Claim }")
+        assert int(next(iter(links))["n"].value) == 6  # agreement both ways, four directed relations
     validate = CliRunner().invoke(cli, ["validate", "--store", str(store)])
     assert validate.exit_code == 0, validate.output
 

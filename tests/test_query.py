@@ -370,3 +370,53 @@ def _graph_callers() -> set[str]:
 
     src = "".join(p.read_text(encoding="utf-8") for p in Path(graph.__file__).parent.rglob("*.py"))
     return set(re.findall(r'run_treaty_query\(store, "([a-z-]+)"', src))
+
+
+class _CountingStore:
+    """A store that counts how often a query is run on it."""
+
+    def __init__(self, store) -> None:
+        self.store, self.vocab, self.runs = store, store.vocab, 0
+
+    def query(self, text: str):
+        self.runs += 1
+        return self.store.query(text)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "jsonl", "xml"])
+def test_a_query_runs_once_whatever_the_format_and_stops_at_the_limit(store, fmt: str) -> None:
+    counting = _CountingStore(store)
+    q = "SELECT ?c ?e WHERE { ?c a ag:Claim ; ag:evidence ?e } ORDER BY ?c"
+    whole = run_query(counting, q, max_rows=10_000)
+    full = whole.serialize(fmt)
+    assert counting.runs == 1 and not whole.truncated
+    n = len(whole.rows())
+    assert n >= 4
+    cut = run_query(counting, q, max_rows=n - 1)
+    text = cut.serialize(fmt)
+    assert counting.runs == 2 and cut.truncated and len(cut.rows()) == n - 1
+    assert "stopped after" in cut.stopped_message()
+    if fmt == "json":
+        assert len(json.loads(text)["results"]["bindings"]) == n - 1
+    assert len(text) < len(full)
+
+
+@pytest.mark.parametrize("fmt", ["CSV", "TSV", "JSON", "XML"])
+def test_bounded_results_are_the_bytes_oxigraph_writes(fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from graph.query import QueryResult
+
+    s = ox.Store()
+    x = "http://www.w3.org/2001/XMLSchema#"
+    texts = ["a\u0001b", "<&>'\"", "a\rb\tc\nd", " lead", "emoji 😀", "back\\slash", "\u007f\u0085\u2028", "a,b"]
+    for i, t in enumerate(texts):
+        s.add(ox.Quad(ox.NamedNode(f"http://a/{i:02d}"), ox.NamedNode("http://a/p"), ox.Literal(t)))
+        s.add(ox.Quad(ox.BlankNode(f"b{i}"), ox.NamedNode("http://a/p"), ox.Literal(t, language="en-GB")))
+    for i, (v, dt) in enumerate([("-5", "integer"), ("bad", "integer"), (".5", "decimal"), ("1", "boolean"),
+                                 ("1E3", "double"), ("2021-06-23", "date")]):
+        s.add(ox.Quad(ox.NamedNode(f"http://a/z{i},x"), ox.NamedNode("http://a/p"), ox.Literal(v, datatype=ox.NamedNode(x + dt))))
+    q = "SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+    direct = s.query(q).serialize(format=getattr(ox.QueryResultsFormat, fmt)).decode()
+    bounded = QueryResult(s.query(q), max_rows=1000).serialize(fmt.lower())
+    assert bounded == (direct if direct.endswith("\n") else direct + "\n")

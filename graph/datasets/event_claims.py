@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from ..errors import InputError
@@ -37,20 +36,26 @@ from .mapping import load_actors, load_cameo, load_plover
 from .named_events import read_icews, read_polecat
 from .treaty_rdf import dataset_iri
 
-__all__ = ["BATCH", "event_claim_iri", "event_quads", "ingest_events"]
+__all__ = ["BATCH", "event_claim_iri", "event_ntriples", "nt_literal", "ingest_events"]
 
 BATCH = 2000  # claims per transaction
 PROGRESS_EVERY = 20_000  # rows between two progress calls
 
-_N = ox.NamedNode
-_TYPE, _SUBJECT, _PREDICATE, _OBJECT = _N(str(RDF.type)), _N(str(RDF.subject)), _N(str(RDF.predicate)), _N(str(RDF.object))
-_CLAIM, _CONF, _EXTRACTOR, _EVIDENCE = _N(str(AG.Claim)), _N(str(AG.confidence)), _N(str(AG.extractor)), _N(str(AG.evidence))
-_ROW, _MAPPING, _DERIVED = _N(str(AG.sourceRow)), _N(str(AG.mappingRow)), _N(str(PROV.wasDerivedFrom))
-_DATE, _SOURCE, _TITLE = _N(str(DCTERMS.date)), _N(str(DCTERMS.source)), _N(str(DCTERMS.title))
-_DECIMAL, _XDATE = _N(str(XSD.decimal)), _N(str(XSD.date))
-_DG = ox.DefaultGraph()
+_AG, _RDF, _XSD, _DCT = str(AG), str(RDF), str(XSD), str(DCTERMS)
+_CLAIM_HEAD = (f"<{_RDF}type> <{_AG}Claim> .\n", f"<{_RDF}subject> ", f"<{_RDF}predicate> ", f"<{_RDF}object> ")
+_DECIMAL, _XDATE = f"^^<{_XSD}decimal>", f"^^<{_XSD}date>"
+_BAD_IRI = set(' <>"{}|\\^`') | {chr(i) for i in range(33)}
 
 Progress = Callable[[EventReport, int, int], None]  # report, bytes read, bytes in all
+
+
+def nt_literal(text: str) -> str:
+    """A string as an N-Triples literal.
+
+    >>> print(nt_literal('say "hi"\\n'))
+    "say \\"hi\\"\\n"
+    """
+    return '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")) + '"'
 
 
 def event_claim_iri(dataset: str, version: str, relation: str, subject: str, obj: str, locator: str,
@@ -67,55 +72,44 @@ def event_claim_iri(dataset: str, version: str, relation: str, subject: str, obj
     return str(CLAIM) + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _source_term(locator: str) -> ox.NamedNode | ox.Literal:
-    if locator.startswith(("http://", "https://")) and not any(c in locator for c in ' <>"{}|\\^`'):
-        try:
-            return _N(locator)
-        except ValueError:
-            pass
-    return ox.Literal(locator)
+def _source_term(locator: str) -> str:
+    if locator.startswith(("http://", "https://")) and not _BAD_IRI.intersection(locator):
+        return f"<{locator}>"
+    return nt_literal(locator)
 
 
-def event_quads(event: Event, iri: str, dataset_node: ox.NamedNode, extractor: ox.Literal, file_name: str,
-                vocab: Vocabulary) -> list[ox.Quad]:
-    """The claim of an event and the edges it supports (both ways when symmetric; the inverse too)."""
+def event_ntriples(event: Event, iri: str, dataset_node: str, extractor: str, file_name: str,
+                   vocab: Vocabulary) -> str:
+    """The claim of an event as N-Triples (the store adds the edges it supports)."""
     rel = vocab.relations[event.rule.relation]
-    c, s, o, p = _N(iri), _N(str(ACTOR[event.subject])), _N(str(ACTOR[event.object])), _N(str(rel.iri))
-    quads = [
-        ox.Quad(c, _TYPE, _CLAIM, _DG),
-        ox.Quad(c, _SUBJECT, s, _DG),
-        ox.Quad(c, _PREDICATE, p, _DG),
-        ox.Quad(c, _OBJECT, o, _DG),
-        ox.Quad(c, _CONF, ox.Literal(f"{event.confidence:.3f}", datatype=_DECIMAL), _DG),
-        ox.Quad(c, _EXTRACTOR, extractor, _DG),
-        ox.Quad(c, _DERIVED, dataset_node, _DG),
-        ox.Quad(c, _EVIDENCE, ox.Literal(event.description), _DG),
-        ox.Quad(c, _ROW, ox.Literal(f"{file_name}:{event.line}"), _DG),
-        ox.Quad(c, _MAPPING, ox.Literal(f"{event.rule.row} ({event.rule.label} → {rel.name})"), _DG),
-        ox.Quad(s, p, o, _DG),
+    c, s, o, p = f"<{iri}> ", f"<{ACTOR}{event.subject}>", f"<{ACTOR}{event.object}>", f"<{rel.iri}>"
+    out = [
+        c, _CLAIM_HEAD[0], c, _CLAIM_HEAD[1], s, " .\n", c, _CLAIM_HEAD[2], p, " .\n", c, _CLAIM_HEAD[3], o, " .\n",
+        c, f"<{_AG}confidence> \"{event.confidence:.3f}\"{_DECIMAL} .\n",
+        c, f"<{_AG}extractor> {extractor} .\n",
+        c, f"<{PROV.wasDerivedFrom}> {dataset_node} .\n",
+        c, f"<{_AG}evidence> {nt_literal(event.description)} .\n",
+        c, f"<{_AG}sourceRow> {nt_literal(f'{file_name}:{event.line}')} .\n",
+        c, f"<{_AG}mappingRow> {nt_literal(f'{event.rule.row} ({event.rule.label} → {rel.name})')} .\n",
     ]
     if event.date:
-        quads.append(ox.Quad(c, _DATE, ox.Literal(event.date, datatype=_XDATE), _DG))
+        out += [c, f"<{_DCT}date> \"{event.date}\"{_XDATE} .\n"]
     if event.locator:
-        quads.append(ox.Quad(c, _SOURCE, _source_term(event.locator), _DG))
-    if rel.symmetric:
-        quads.append(ox.Quad(o, p, s, _DG))
-    if rel.inverse is not None:
-        quads.append(ox.Quad(o, _N(str(rel.inverse)), s, _DG))
-    return quads
+        out += [c, f"<{_DCT}source> {_source_term(event.locator)} .\n"]
+    return "".join(out)
 
 
-def _dataset_quads(dataset: str, version: str, file_name: str) -> list[ox.Quad]:
+def _dataset_ntriples(dataset: str, version: str, file_name: str) -> str:
     info = DATASETS[dataset]
-    d = _N(str(dataset_iri(dataset, version)))
-    return [
-        ox.Quad(d, _TYPE, _N(str(AG.Dataset)), _DG),
-        ox.Quad(d, _TYPE, _N(str(AG.EventDataset)), _DG),
-        ox.Quad(d, _TITLE, ox.Literal(info.title), _DG),
-        ox.Quad(d, _N(str(AG.datasetVersion)), ox.Literal(version), _DG),
-        ox.Quad(d, _N(str(DCTERMS.bibliographicCitation)), ox.Literal(info.citation), _DG),
-        ox.Quad(d, _SOURCE, ox.Literal(file_name), _DG),
-    ]
+    d = f"<{dataset_iri(dataset, version)}>"
+    return "".join(f"{d} {p} {o} .\n" for p, o in (
+        (f"<{_RDF}type>", f"<{_AG}Dataset>"),
+        (f"<{_RDF}type>", f"<{_AG}EventDataset>"),
+        (f"<{_DCT}title>", nt_literal(info.title)),
+        (f"<{_AG}datasetVersion>", nt_literal(version)),
+        (f"<{_DCT}bibliographicCitation>", nt_literal(info.citation)),
+        (f"<{_DCT}source>", nt_literal(file_name)),
+    ))
 
 
 def _events(dataset: str, stream: RowStream, vocab: Vocabulary, report: EventReport) -> Iterator[Event]:
@@ -146,20 +140,19 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
     started = time.perf_counter()
     with open_rows(path) as stream:
         events = _events(dataset, stream, vocab, report)
-        pending: list[ox.Quad] = []
-        batch_claims = 0
+        pending: list[str] = []
+        batch: list[tuple[str, str, str, str]] = []
         next_progress = PROGRESS_EVERY
-        extractor: ox.Literal | None = None
-        node: ox.NamedNode | None = None
+        extractor = node = ""
         current = ""
         file_name = path.name
 
         def flush() -> None:
-            nonlocal pending, batch_claims
+            nonlocal pending, batch
             if pending:
-                store.write_quads(pending)
-                report.claims += batch_claims
-            pending, batch_claims = [], 0
+                store.write_ntriples("".join(pending), batch)
+                report.claims += len(batch)
+            pending, batch = [], []
 
         try:
             for event in events:
@@ -168,9 +161,9 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
                                 next(iter(report.versions)) if len(report.versions) == 1 else info.version)
                 if v != current:  # the version is known once the layout (GDELT) or a Version field (POLECAT) is read
                     current = v
-                    extractor = ox.Literal(f"dataset:{dataset}/{v}")
-                    node = _N(str(dataset_iri(dataset, v)))
-                    pending.extend(_dataset_quads(dataset, v, file_name))
+                    extractor = nt_literal(f"dataset:{dataset}/{v}")
+                    node = f"<{dataset_iri(dataset, v)}>"
+                    pending.append(_dataset_ntriples(dataset, v, file_name))
                 rel = vocab.relations[event.rule.relation]
                 locator = event.locator or f"date:{event.date}"
                 iri = event_claim_iri(dataset, current, rel.name, event.subject, event.object, locator, rel.symmetric)
@@ -182,10 +175,9 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
                 if store.has_claim(iri):
                     report.existing += 1
                     continue
-                assert extractor is not None and node is not None
-                pending.extend(event_quads(event, iri, node, extractor, file_name, vocab))
-                batch_claims += 1
-                if batch_claims >= BATCH:
+                pending.append(event_ntriples(event, iri, node, extractor, file_name, vocab))
+                batch.append((iri, str(rel.iri), f"{ACTOR}{event.subject}", f"{ACTOR}{event.object}"))
+                if len(batch) >= BATCH:
                     flush()
                 if on_progress is not None and report.rows >= next_progress:
                     next_progress = report.rows + PROGRESS_EVERY

@@ -96,27 +96,32 @@ class RowStream:
         self._pending = line
         return line
 
+    def _lines(self) -> Iterator[str]:
+        pending = getattr(self, "_pending", None)
+        if pending:
+            yield pending
+        self._pending = None
+        yield from self._text
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """Every non-empty line (without its line break) with its line number (1-based)."""
+        line_no = 0
+        try:
+            for text in self._lines():
+                line_no += 1
+                text = text.rstrip("\r\n")
+                if text:
+                    yield line_no, text
+        except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as e:
+            raise InputError(self.path, f"file is damaged after line {line_no}: {e}") from None
+
     def rows(self, delimiter: str = "\t") -> Iterator[tuple[int, list[str]]]:
         """Every non-empty row with its line number (1-based)."""
-        def lines() -> Iterator[str]:
-            pending = getattr(self, "_pending", None)
-            if pending:
-                yield pending
-            self._pending = None
-            yield from self._text
-
         if delimiter == "\t":  # no quoting in these files: a quote is part of a name
-            line_no = 0
-            try:
-                for text in lines():
-                    line_no += 1
-                    text = text.rstrip("\r\n")
-                    if text:
-                        yield line_no, text.split("\t")
-            except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as e:
-                raise InputError(self.path, f"file is damaged after line {line_no}: {e}") from None
+            for line_no, text in self.lines():
+                yield line_no, text.split("\t")
             return
-        reader = csv.reader(lines(), delimiter=delimiter)
+        reader = csv.reader(self._lines(), delimiter=delimiter)
         try:
             last = 0
             for values in reader:

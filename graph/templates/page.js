@@ -3,6 +3,8 @@
   // Everything from articles reaches the page through textContent, never as HTML.
   var data = JSON.parse(document.getElementById("ag-data").textContent);
   var relations = data.relations;
+  var kinds = {};
+  (data.source_kinds || []).forEach(function (k) { kinds[k.name] = k; });
   var parallel = new Map();  // pair of actors -> links seen so far
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges.map(toVisEdge));
@@ -85,8 +87,11 @@
     var ol = el("ol");
     rows.forEach(function (row) {
       var art = data.articles[row[1]];
-      var item = { sentence: row[0], date: row[2], confidence: row[3], article: art[0], title: art[1], source: art[2] };
-      var li = el("li", null, "ag-ev");
+      var item = { sentence: row[0], date: row[2], confidence: row[3], kind: row[4] || "news",
+                   article: art[0], title: art[1], source: art[2] };
+      var li = el("li", null, "ag-ev ag-ev-" + item.kind);
+      var kind = kinds[item.kind];
+      li.appendChild(el("span", kind ? kind.label : item.kind, "ag-kind ag-kind-" + item.kind));
       if (item.sentence) li.appendChild(el("blockquote", item.sentence));
       var meta = el("div", null, "ag-meta");
       var source = safeUrl(item.source);
