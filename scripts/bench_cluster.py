@@ -110,7 +110,8 @@ def generated_records(n_triples: int, seed: int = 11):
 
 def fast_nquads(records, vocab) -> bytes:
     """What ``nquads_of`` gives for these generated records, written with string formatting (checked against it)."""
-    from graph.rdf import claim_iri, edge_triples
+    from graph.edges import support_quads
+    from graph.rdf import claim_iri
     from graph.vocab import ARTICLE
 
     rdf, ag = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "https://w3id.org/alliance-graph/ontology#"
@@ -130,7 +131,8 @@ def fast_nquads(records, vocab) -> bytes:
                 f"{c} <{prov}wasDerivedFrom> {a} .\n", f'{c} <{ag}evidence> "{f.evidence}" .\n',
                 f'{c} <{ag}charStart> "{f.char_start}"^^<{xsd}integer> .\n',
                 f'{c} <{ag}charEnd> "{f.char_end}"^^<{xsd}integer> .\n', f'{c} <{dct}date> "{f.date}"^^<{xsd}date> .\n'))
-            lines.update(f"<{s}> <{p}> <{o}> .\n" for s, p, o in edge_triples(f.subject, f.relation, f.object, vocab))
+            supported = [(c[1:-1], str(vocab.relation(f.relation).iri), actor + f.subject, actor + f.object)]
+            lines.update(f"{q} .\n" for q in support_quads(supported, vocab))
     return "".join(sorted(lines)).encode("utf-8")
 
 
