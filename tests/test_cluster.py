@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -177,6 +178,13 @@ def test_worker_killed_mid_task_is_retried_without_duplicates(corpus: tuple[Path
     assert sorted(line for line in lines if "more.jsonl.gz" not in line) == sorted(expected)
     assert sum("more.jsonl.gz" in line for line in lines) > 0
 
+    # without --out the facts come back in input order, as with --jobs; inputs as an fsspec URL and a glob
+    feed = corpus[0] / "feed.jsonl"
+    printed = invoke("extract", f"file://{feed}", str(corpus[0] / "*.txt"), "--cluster", address, "--task-articles", "4",
+                     "--format", "jsonl")
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == single.stdout.replace(json.dumps(str(feed))[:-1], json.dumps(f"file://{feed}")[:-1])
+
 
 def test_load_gives_the_store_ingest_builds(corpus: tuple[Path, Path], shards: tuple[Path, str], cluster: object,
                                             tmp_path: Path) -> None:
@@ -248,3 +256,75 @@ def test_load_refuses_a_bad_shard_and_leaves_the_store(shards: tuple[Path, str],
     assert done.exit_code == 1 and f"Error: {victim}: SHA-256 differs from the one in _SUCCESS" in done.stderr
     assert done.exception is None or isinstance(done.exception, SystemExit)
     assert quads(store) == before
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = {isql}
+DirsAllowed = ., {shards}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+
+[HTTPServer]
+ServerPort = {http}
+ServerRoot = {d}
+ServerThreads = 4
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+"""
+
+
+@pytest.mark.skipif(shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None,
+                    reason="Virtuoso is not installed (Debian package virtuoso-opensource-7-bin; .ci/run installs it)")
+def test_shards_load_into_virtuoso(shards: tuple[Path, str], tmp_path: Path) -> None:
+    """The shards through Virtuoso's bulk loader (ld_dir + rdf_loader_run), then asked over its SPARQL endpoint."""
+    out, _ = shards
+    isql, http = free_port(), free_port()
+    (tmp_path / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=tmp_path, isql=isql, http=http, shards=out))
+    server = subprocess.Popen(["virtuoso-t", "+configfile", str(tmp_path / "virtuoso.ini"), "+foreground"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    graph = "https://w3id.org/alliance-graph/graph/news"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            sql = (f"ld_dir('{out}', '*.nq', '{graph}'); rdf_loader_run(); checkpoint; "
+                   "SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+            done = subprocess.run(["isql-vt", str(isql), "dba", "dba", f"exec={sql}"], capture_output=True, text=True,
+                                  timeout=120)
+            if done.returncode == 0:
+                break
+            assert server.poll() is None, "virtuoso-t exited"
+            assert time.monotonic() < deadline, f"Virtuoso did not accept connections: {done.stderr[-500:]}"
+            time.sleep(0.5)
+        assert "\n0\n" in done.stdout, done.stdout  # no file had a load error
+        query = f"SELECT ?c ?p WHERE {{ GRAPH <{graph}> {{ ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p }} }}"
+        url = f"http://127.0.0.1:{http}/sparql?" + urllib.parse.urlencode({"query": query})
+        req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+        rows = json.loads(urllib.request.urlopen(req, timeout=30).read())["results"]["bindings"]
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        req = urllib.request.Request(f"http://127.0.0.1:{http}/sparql?" + urllib.parse.urlencode({"query": count}),
+                                     headers={"Accept": "application/sparql-results+json"})
+        n = int(json.loads(urllib.request.urlopen(req, timeout=30).read())["results"]["bindings"][0]["n"]["value"])
+    finally:
+        stop_process(server, timeout=30)
+    data = {ox.Triple(q.subject, q.predicate, q.object) for p in out.glob("*.nq")
+            for q in ox.parse(path=p, format=ox.RdfFormat.N_QUADS) if isinstance(q.graph_name, ox.DefaultGraph)}
+    claims = {(t.subject.value, t.object.value) for t in data
+              if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"}
+    assert len(claims) > 50
+    assert {(r["c"]["value"], r["p"]["value"]) for r in rows} == claims
+    assert n == len(data)  # the default graph of the shards went into <graph>

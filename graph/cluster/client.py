@@ -106,7 +106,10 @@ class ClusterJob:
             raise ClusterError(f"cannot reach the Dask scheduler at {self.spec}: {' '.join(str(e).split())[:200]}") from None
         dashboard = self.dashboard()
         if dashboard:
-            self.echo(f"dashboard: {dashboard}")
+            import importlib.util
+
+            hint = "" if importlib.util.find_spec("bokeh") else " (its pages need bokeh: pip install bokeh)"
+            self.echo(f"dashboard: {dashboard}{hint}")
         self.setup = ExtractorSetup(self.vocab, self.model)
         self.client.register_plugin(self.setup)
         return self

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..edges import support_quads
 from ..errors import InputError
 from ..export import write_atomic
 from ..model import Article, Fact
-from ..rdf import article_triples, claim_triples, edge_triples
+from ..rdf import article_triples, claim_iri, claim_triples
 from ..store import to_ox
-from ..vocab import Vocabulary
+from ..vocab import ACTOR, Vocabulary
 
 __all__ = ["SHARD_SUFFIXES", "MANIFEST", "ShardInfo", "Manifest", "nquads_of", "jsonl_of", "write_shard",
            "write_manifest", "read_manifest", "sha256_file"]
@@ -29,19 +30,24 @@ MANIFEST = "_SUCCESS"
 
 
 def nquads_of(records: Iterable[tuple[Article, Sequence[Fact]]], vocab: Vocabulary) -> bytes:
-    """The articles, claims and edges of ``records`` as sorted N-Quads (default graph), one line each.
+    """The articles, claims and edges of ``records`` as sorted N-Quads, one line each.
 
-    The same triples as ``AllianceStore.write_article`` writes for extracted facts,
-    so loading the shards gives the store that ingesting the articles gives.
+    The same quads as ``AllianceStore.write_article`` writes for extracted facts
+    (articles, claims and edges in the default graph, the edges' links to their
+    claims in ``edges.DERIVED_GRAPH``), so loading the shards gives the store
+    that ingesting the articles gives.
     """
     lines: set[str] = set()
     for article, facts in records:
         triples = list(article_triples(article))
+        supported = []
         for fact in facts:
             triples.extend(claim_triples(fact, vocab))
             if not fact.rejected:
-                triples.extend(edge_triples(fact.subject, fact.relation, fact.object, vocab))
+                supported.append((str(claim_iri(fact, vocab)), str(vocab.relation(fact.relation).iri),
+                                  ACTOR + fact.subject, ACTOR + fact.object))
         lines.update(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n" for s, p, o in triples)
+        lines.update(f"{q} .\n" for q in support_quads(supported, vocab))  # edges, and their links to the claims
     return "".join(sorted(lines)).encode("utf-8")
 
 
