@@ -11,7 +11,14 @@ __version__ = "0.1.0"
 
 from .errors import AllianceGraphError, InputError, QueryError, StoreError, StoreLocked, UnknownRelation
 from .model import Article, Fact
-from .vocab import Vocabulary, load_vocabulary
+
+
+def __getattr__(name: str) -> object:  # the ontology (rdflib) loads only when asked for
+    if name in ("Vocabulary", "load_vocabulary"):
+        from . import vocab
+
+        return getattr(vocab, name)
+    raise AttributeError(f"module 'graph' has no attribute {name!r}")
 
 __all__ = [
     "__version__",

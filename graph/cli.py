@@ -8,17 +8,36 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, pipeline, snapshots
+from . import __version__, snapshots
 from .errors import AllianceGraphError
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, find_inputs
 from .model import Article, Fact
 from .store import EXPORT_FORMATS, AllianceStore, open_store
-from .vocab import ONTOLOGY_DIR, Vocabulary, load_vocabulary
+from .terms import ONTOLOGY_DIR
+
+
+class _LazyModule:
+    """A module imported on first attribute access."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
+if TYPE_CHECKING:
+    from . import pipeline
+    from .vocab import Vocabulary
+else:  # heavy modules load when a command first uses them: `alliances query` never imports rdflib or spaCy
+    pipeline = _LazyModule("graph.pipeline")
 
 F = TypeVar("F", bound=Callable[..., Any])
 GRAPH_FORMATS = ("graphml", "gexf", "csv")  # the actor network (graph/formats.py), besides the RDF formats
@@ -135,6 +154,8 @@ def _report_error(e: AllianceGraphError | str) -> None:
 
 
 def _vocab(ontology_dir: Path) -> Vocabulary:
+    from .vocab import load_vocabulary
+
     return load_vocabulary(ontology_dir)
 
 
@@ -779,9 +800,8 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
     else:
         assert query_text is not None
         named = resolve_query(query_text, queries_dir)
-    vocab = _vocab(ontology_dir)
-    with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        result = run_query(store, named, _parse_params(params), vocab, max_rows=max_rows)
+    with open_store(store_path, lambda: _vocab(ontology_dir), read_only=store_path != "memory") as store:
+        result = run_query(store, named, _parse_params(params), max_rows=max_rows)
         text = result.serialize(fmt)
     click.echo(text, nl=False)
     if result.truncated:

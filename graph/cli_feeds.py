@@ -6,6 +6,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,7 +23,9 @@ from .cli import (
 )
 from .model import Article
 from .store import AllianceStore, open_store
-from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .vocab import Vocabulary
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}

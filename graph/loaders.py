@@ -17,13 +17,15 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .errors import InputError
 from .model import CURATED, Article, Fact
-from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .vocab import Vocabulary
 
 __all__ = [
     "ARTICLE_SUFFIXES",

@@ -7,6 +7,7 @@ errors of single files are collected, never raised, so the batch goes on.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -64,7 +65,7 @@ class Extractor:
         self._pool: ProcessPoolExecutor | None = None
         if self.jobs > 1:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker_init, initargs=(vocab, model))
+                                             initializer=_worker_init, initargs=(vocab, model, os.getpid()))
 
     def __enter__(self) -> Extractor:
         return self
@@ -112,10 +113,32 @@ _WORKER_VOCAB: Vocabulary | None = None
 _WORKER_MODEL: str | None = None
 
 
-def _worker_init(vocab: Vocabulary, model: str | None = None) -> None:  # pragma: no cover - runs in worker processes
+def _worker_init(vocab: Vocabulary, model: str | None = None,
+                 parent: int | None = None) -> None:  # pragma: no cover - runs in worker processes
+    """Set up one extraction worker: die with the parent, one thread of maths, pipeline loaded up front.
+
+    ``parent`` is the pid of the process that started the pool: when it is
+    already gone (it died before the kernel was asked), the worker exits.
+    Numeric libraries keep to one thread each, so N workers use N cores
+    rather than fighting over them.
+    """
+    import os
+    import signal
+
+    from .sandbox import die_with_parent
+
     global _WORKER_VOCAB, _WORKER_MODEL
+    die_with_parent(signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
     _WORKER_VOCAB = vocab
     _WORKER_MODEL = model
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    from .extract import extract_many
+
+    extract_many([], vocab, model=model)  # load spaCy, the rules and the model now, in parallel with the others
 
 
 def _worker_extract(articles: list[Article]) -> list[list[Fact]]:  # pragma: no cover - runs in worker processes

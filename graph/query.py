@@ -33,13 +33,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .rdf import PREFIXES
-from .vocab import ACTOR, ARTICLE, ONTOLOGY_DIR, Vocabulary
+from .terms import ACTOR, ARTICLE, ONTOLOGY_DIR, PREFIXES
+
+if TYPE_CHECKING:
+    from .vocab import Vocabulary
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -595,7 +597,8 @@ def run_query(store: object, query: NamedQuery | str, params: Mapping[str, str] 
     if isinstance(query, str):
         description, declared = parse_header(query)
         query = NamedQuery("query", query, description, declared)
-    vocab = vocab if vocab is not None else getattr(store, "vocab", None)
+    if params or query.params:  # only then is the ontology needed (actor and relation names)
+        vocab = vocab if vocab is not None else getattr(store, "vocab", None)
     values = bind_values(query, params or {}, vocab)
     text = _inject(query.text, values)
     source = query.source

@@ -433,8 +433,10 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             if path in ("/sparql", "/query"):
                 if "update" in params:
                     return self._refuse()
-                if "query" not in params:
-                    return self._send(200, _HELP, "text/html; charset=utf-8")
+                if "query" not in params:  # the query editor (graph/sparql_page.py)
+                    from .sparql_page import sparql_page
+
+                    return self._send(200, sparql_page(), "text/html; charset=utf-8")
                 return self._query(params["query"][0], params)
             return self._send(404, f"not found: {path}; SPARQL is at /sparql, the page at /\n")
 
@@ -615,14 +617,3 @@ def _complete(ctype: str, data: bytes) -> bool:
                 "application/trig"):
         return data.endswith(b"\n")
     return True
-
-
-_HELP = """<!doctype html><meta charset="utf-8"><title>alliance-graph SPARQL endpoint</title>
-<h1>alliance-graph SPARQL endpoint</h1>
-<p>Send SPARQL 1.1 queries here by GET (<code>?query=…</code>) or POST; results in JSON, XML, CSV or TSV
-by <code>Accept</code>. Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdfs:, owl:, xsd:, wd: are declared.
-This endpoint is read-only.</p>
-<form method="get"><textarea name="query" rows="8" cols="80">
-SELECT ?claim ?evidence WHERE { ?claim a ag:Claim ; ag:evidence ?evidence } LIMIT 20</textarea>
-<br><button>Run</button></form>
-"""

@@ -19,26 +19,44 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
-from .rdf import PREFIXES, Triple, article_iri, article_triples, claim_iri, claim_triples
 from .terms import AG as AG_NS
+from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
 from .terms import RDF as RDF_NS
-from .vocab import ACTOR, AG, BASE, ONTOLOGY_FILES, Vocabulary
+
+if TYPE_CHECKING:  # rdflib is imported only where it is used: readers never load it
+    from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+    from .rdf import Triple
+    from .vocab import Vocabulary
+
+
+class _Namespace(str):
+    """An IRI prefix whose attributes are the IRIs under it, as plain strings (``AG.Claim``)."""
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return str(self) + name
+
+
+from . import terms  # noqa: E402
+
+AG, ACTOR = _Namespace(terms.AG), _Namespace(terms.ACTOR)
+RDF, RDFS, PROV, XSD = _Namespace(terms.RDF), _Namespace(terms.RDFS), _Namespace(terms.PROV), _Namespace(terms.XSD)
 
 __all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
            "acquire_snapshot"]
 
-REFERENCE_GRAPH = URIRef(BASE + "graph/reference")
+REFERENCE_GRAPH = BASE + "graph/reference"
 DEFAULT_STORE = ".alliance-graph"
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -47,7 +65,7 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-_REF_HASH = URIRef(BASE + "ontology#referenceHash")
+_REF_HASH = BASE + "ontology#referenceHash"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _AG_CLAIM = ox.NamedNode(str(AG.Claim))
 PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
@@ -55,12 +73,14 @@ _FIRST_SNAPSHOT_WAIT = 30.0  # how long a reader waits for a new store's first s
 
 
 def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and str(term.datatype) != XSD.string:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     if isinstance(term, BNode):
@@ -87,10 +107,16 @@ class AllianceStore:
     0
     """
 
-    def __init__(self, location: str | Path, vocab: Vocabulary, *, read_only: bool = False,
-                 publish_interval: float = PUBLISH_INTERVAL) -> None:
+    def __init__(self, location: str | Path, vocab: Vocabulary | Callable[[], Vocabulary] | None, *,
+                 read_only: bool = False, publish_interval: float = PUBLISH_INTERVAL) -> None:
         self.location = str(location)
-        self.vocab = vocab
+        # a reader that never needs the ontology (a query) never loads it: give a loader or None
+        self._vocab: Vocabulary | None = None
+        self._vocab_loader: Callable[[], Vocabulary] | None = None
+        if vocab is None or callable(vocab):
+            self._vocab_loader = vocab if vocab is not None else _default_vocabulary
+        else:
+            self._vocab = vocab
         self.read_only = read_only
         self.publish_interval = publish_interval
         self.snapshot: snapshots.Lease | None = None  # what a reader holds
@@ -116,6 +142,14 @@ class AllianceStore:
             self._ensure_edge_counts()
             if self._writer is not None:
                 self._start_writing()
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The ontology this store is read and written with (loaded on first use)."""
+        if self._vocab is None:
+            assert self._vocab_loader is not None
+            self._vocab = self._vocab_loader()
+        return self._vocab
 
     # ------------------------------------------------------------------ snapshots
 
@@ -155,6 +189,8 @@ class AllianceStore:
     def graph(self) -> Graph:
         """The data graph (default graph) as an rdflib Graph backed by Oxigraph."""
         from oxrdflib.store import OxigraphStore
+        from rdflib import Graph
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
         g = Graph(store=OxigraphStore(store=self.ox), identifier=DATASET_DEFAULT_GRAPH_ID)
         for prefix, ns in PREFIXES.items():
@@ -165,6 +201,7 @@ class AllianceStore:
     def dataset(self) -> Dataset:
         """Data and reference graphs as one rdflib Dataset whose queries see their union."""
         from oxrdflib.store import OxigraphStore
+        from rdflib import Dataset
 
         d = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
         for prefix, ns in PREFIXES.items():
@@ -212,11 +249,13 @@ class AllianceStore:
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
         vocab = self.vocab
+        from .rdf import article_iri, article_triples, claim_iri, claim_triples
+
         a_iri = article_iri(article)
         existing = self._claims_of(a_iri)  # claim iri -> (s, rel, o, extractor)
-        new: dict[URIRef, Fact] = {}
+        new: dict[str, Fact] = {}
         for fact in facts:
-            c = claim_iri(fact, vocab)
+            c = str(claim_iri(fact, vocab))
             old = existing.get(c)
             if not fact.curated and old is not None and old[3] == CURATED:
                 continue  # the curator's word stands
@@ -264,7 +303,7 @@ class AllianceStore:
         """
         if self.read_only:
             raise StoreError(f"{self.location}: store is open read-only")
-        claims = {t[0] for t in triples if t[1] == RDF.type and t[2] == AG.Claim}
+        claims = {t[0] for t in triples if str(t[1]) == RDF.type and str(t[2]) == AG.Claim}
         old = (f"SELECT ?c ?p ?s ?o WHERE {{ ?c <{PROV}wasDerivedFrom> <{dataset}> ; <{RDF}predicate> ?p ; "
                f"<{RDF}subject> ?s ; <{RDF}object> ?o }}")
         dropped = [(r["c"].value, r["p"].value, r["s"].value, r["o"].value) for r in self.ox.query(old)]
@@ -307,18 +346,19 @@ class AllianceStore:
         """Whether the claim ``iri`` is in the store (one index lookup)."""
         return ox.Quad(ox.NamedNode(iri), _RDF_TYPE, _AG_CLAIM, ox.DefaultGraph()) in self.ox
 
-    def _claims_of(self, a_iri: URIRef) -> dict[URIRef, tuple[str, str, str, str, bool]]:
+    def _claims_of(self, a_iri: str) -> dict[str, tuple[str, str, str, str, bool]]:
         """The claims of one article: iri -> (subject, relation, object, extractor, rejected)."""
         q = (f"SELECT ?c ?s ?p ?o ?x ?r WHERE {{ ?c <{PROV.wasDerivedFrom}> <{a_iri}> ; "
              f"<{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{AG.extractor}> ?x . "
              f"OPTIONAL {{ ?c <{AG.rejected}> ?r }} }}")
         out = {}
+        relations = {str(r.iri): r for r in self.vocab.relations.values()}
         for row in self.ox.query(q):
-            rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
+            rel = relations.get(row["p"].value)
             s, o = self.vocab.actor_id(row["s"].value), self.vocab.actor_id(row["o"].value)
             if rel is None or s is None or o is None:
                 continue
-            out[URIRef(row["c"].value)] = (s, rel.name, o, row["x"].value, _is_true(row["r"]))
+            out[row["c"].value] = (s, rel.name, o, row["x"].value, _is_true(row["r"]))
         return out
 
     # ------------------------------------------------------------------ reading
@@ -347,8 +387,9 @@ class AllianceStore:
         per_rel: dict[str, int] = {}
         q = (f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
              f"{{ SELECT ?c ?p WHERE {{ ?c <{RDF.predicate}> ?p }} }} MINUS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")
+        relations = {str(r.iri): r for r in self.vocab.relations.values()}
         for row in self.ox.query(q):
-            rel = self.vocab.relation_for_iri(URIRef(row["p"].value))
+            rel = relations.get(row["p"].value)
             if rel:
                 per_rel[rel.name] = int(row["n"].value)
         q = (f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {{ SELECT ?c WHERE {{ ?c a <{AG.Claim}> }} }} "
@@ -395,6 +436,8 @@ class AllianceStore:
 
     def union_graph(self) -> Graph:
         """Data and reference copied into an in-memory rdflib Graph (for SHACL)."""
+        from rdflib import Graph
+
         g = Graph()
         for q in self.ox:
             g.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
@@ -420,6 +463,12 @@ class AllianceStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _default_vocabulary() -> Vocabulary:
+    from .vocab import load_vocabulary
+
+    return load_vocabulary(ONTOLOGY_DIR)
 
 
 def _is_true(term: object) -> bool:
@@ -451,6 +500,8 @@ _CLAIM_FIELDS = {_TYPE, _PRED, _SUBJ, _OBJ, _REJ}
 
 
 def _from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal | BNode:
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -516,7 +567,8 @@ def _recover(loc: Path) -> None:
         lock.release()
 
 
-def open_store(location: str | Path | None, vocab: Vocabulary, *, read_only: bool = False) -> AllianceStore:
+def open_store(location: str | Path | None, vocab: Vocabulary | Callable[[], Vocabulary] | None, *,
+               read_only: bool = False) -> AllianceStore:
     """Open the store at ``location``, ``$ALLIANCE_GRAPH_STORE`` or ``.alliance-graph``.
 
     A writer publishes a snapshot for readers every ``$ALLIANCE_GRAPH_PUBLISH_INTERVAL``

@@ -7,7 +7,12 @@ demonyms, capitals, leaders, memberships) comes from here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
+import pickle
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +20,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from . import terms
 from .errors import InputError, UnknownActor, UnknownRelation
+from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES
 
 __all__ = [
     "BASE",
@@ -34,16 +41,12 @@ __all__ = [
     "load_vocabulary",
 ]
 
-BASE = "https://w3id.org/alliance-graph/"
-AG = Namespace(BASE + "ontology#")
-ACTOR = Namespace(BASE + "actor/")
-ARTICLE = Namespace(BASE + "article/")
-CLAIM = Namespace(BASE + "claim/")
-PERSON = Namespace(BASE + "person/")
-WD = Namespace("http://www.wikidata.org/entity/")
-
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-ONTOLOGY_FILES = ("alliances.ttl", "actors.ttl")
+AG = Namespace(terms.AG)
+ACTOR = Namespace(terms.ACTOR)
+ARTICLE = Namespace(terms.ARTICLE)
+CLAIM = Namespace(terms.CLAIM)
+PERSON = Namespace(terms.PERSON)
+WD = Namespace(terms.WD)
 
 
 @dataclass(frozen=True)
@@ -229,8 +232,61 @@ def _parse(directory: Path) -> Graph:
 
 @functools.lru_cache(maxsize=8)
 def load_vocabulary(directory: Path | str = ONTOLOGY_DIR) -> Vocabulary:
-    """Read the ontology in ``directory`` (cached per directory)."""
+    """Read the ontology in ``directory`` (cached per directory, and on disk by the files' hash).
+
+    Parsing the ontology (about 7,300 triples) takes a few tenths of a second;
+    the compiled vocabulary is kept in ``$ALLIANCE_GRAPH_CACHE`` (default
+    ``~/.cache/alliance-graph``) under the SHA-256 of the ontology files and
+    of this module, so any edit to either compiles it anew.  A cache that
+    cannot be read or written is ignored.
+    """
     directory = Path(directory)
+    cache = _cache_path(directory)
+    if cache is not None:
+        try:
+            with cache.open("rb") as f:
+                vocab = pickle.load(f)
+            if isinstance(vocab, Vocabulary):
+                return vocab
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    vocab = _compile(directory)
+    if cache is not None:
+        _write_cache(cache, vocab)
+    return vocab
+
+
+def _cache_path(directory: Path) -> Path | None:
+    root = os.environ.get("ALLIANCE_GRAPH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "alliance-graph")
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(str(directory.resolve()).encode("utf-8", "surrogateescape"))
+    for name in ONTOLOGY_FILES:
+        try:
+            h.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
+        except FileNotFoundError:
+            h.update(name.encode() + b"\0missing\0")
+        except OSError:
+            return None
+    return Path(root) / f"vocabulary-{h.hexdigest()[:32]}.pickle"
+
+
+def _write_cache(path: Path, vocab: Vocabulary) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vocabulary-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(vocab, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _compile(directory: Path) -> Vocabulary:
     g = _parse(directory)
     relations: dict[str, Relation] = {}
     for p in sorted(g.subjects(RDF.type, AG.Relation)):

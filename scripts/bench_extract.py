@@ -1,177 +1,99 @@
 #!/usr/bin/env python3
-"""Extraction throughput on a generated corpus, against the bare spaCy pipeline.
+"""Extraction throughput as a user runs it: ``alliances extract`` processes against the bare spaCy pipeline.
 
-Generates (deterministically, from the templates below) a corpus of news-like
-articles of about 400-500 words, then times
+Reads real news texts (``../shared/corpus/news/*.txt`` beside the repository,
+or ``--corpus DIR``; repeated ``--copies`` times so start-up does not
+dominate) and times, alternating them in the same run:
 
-  * ``extract`` over all articles in this process (--jobs 1),
-  * the same through a pool of 2 processes (--jobs 2), with and without worker start-up,
-  * the pipeline extract uses (no NER) over every text, without the rules,
-  * the bare spaCy pipeline (``nlp.pipe`` with the same model, all its
-    components) over the same texts,
+  * ``alliances extract DIR --format jsonl`` (the shipped learned model), ``--jobs 1`` and ``--jobs 2``;
+  * the anchor: a Python process that loads ``en_core_web_sm`` with all its
+    components and runs ``nlp.pipe`` over the same texts (article bodies,
+    without their header lines).
 
-and prints articles/s, words/s and the ratio of our time to the bare
-pipeline's, as medians of --repeat runs.
+Prints medians, words/s and the ratios: extract / bare pipeline (issue 17
+wants <= 1.0, issue 11 <= 0.5) and --jobs 2 / --jobs 1.
 
-    python scripts/bench_extract.py --articles 200 --repeat 3
+    python scripts/bench_extract.py                      # the shared corpus, 2 copies, 3 runs
+    python scripts/bench_extract.py --corpus my/news --copies 1 --runs 5
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import random
-import statistics
+import shutil
 import sys
-import time
-from collections.abc import Callable
+import tempfile
+from pathlib import Path
 
-from graph.extract import MODEL_NAMES, extract_many, load_pipeline
-from graph.model import Article
-from graph.pipeline import Extractor
-from graph.vocab import load_vocabulary
+from benchtools import PROJECT, alternate, cli, line, machine, ratio, run
 
-STATES = ["Russia", "China", "Venezuela", "Cuba", "Iran", "Turkey", "Greece", "Brazil", "India", "Japan", "Kenya",
-          "Egypt", "France", "Germany", "Poland", "Mexico", "Chile", "Peru", "Nigeria", "Ghana", "Vietnam", "Laos"]
-DEMONYMS = ["Russian", "Chinese", "Turkish", "Greek", "Brazilian", "Indian", "Japanese", "Egyptian", "French", "German"]
-ORGS = ["NATO", "the European Union", "the African Union", "ASEAN", "BRICS", "the United Nations"]
-PLACES = ["Moscow", "Beijing", "Ankara", "Athens", "Nairobi", "Cairo", "Paris", "Berlin", "Lima", "Hanoi"]
-FACT_TEMPLATES = [
-    "{A} reaffirmed its alliance with {B}, {C} and {D} on {day}.",
-    "{A} and {B} signed a trade agreement covering energy and farm goods.",
-    "The {dem} government condemned {B} for the border incident.",
-    "{A} imposed new sanctions on {B} after the vote in parliament.",
-    "{A} is {B}'s largest creditor, after {C}, according to the central bank.",
-    "Officials from {A} and {B} held talks in {place} on {day}.",
-    "{A} did not sign the defence pact with {B}, officials said.",
-    "{A} may consider joining {org} next year.",
-    "The {dem} defence minister announced joint military exercises with {B} and {C}.",
-    "{A} has delivered weapons to {B} since the spring.",
-    "{A} reiterated its support to {B} against what it called foreign pressure.",
-    "\"We stand with {B},\" the {dem} foreign minister said in {place}.",
-    "{B} was criticised by {A} and {C} over the detention of journalists.",
-    "{A} joined {org} in {year}.",
-    "{A} denied supplying drones to {B}.",
-    "{A} financed a new port in {B} and sent engineers to build it.",
-]
-FILLER = [
-    "Markets were calm during the morning session and analysts expected little change before the weekend.",
-    "The announcement came after weeks of negotiations that were described as difficult by several participants.",
-    "Local newspapers reported that the talks had been postponed twice because of scheduling problems.",
-    "Critics said the plan lacked detail and would take years to put into practice.",
-    "The ministry published a short statement on its website late in the evening.",
-    "Observers noted that the region has seen a series of similar disputes over the last decade.",
-    "Several opposition politicians called for a debate in parliament before any final decision.",
-    "Prices for fuel and bread have risen sharply since the start of the year, adding to public frustration.",
-    "A spokesperson declined to comment on the details, citing the sensitivity of the discussions.",
-    "The agreement is expected to be reviewed by lawyers before it is published in full.",
-    "Residents of the capital gathered in the main square to follow the speeches on large screens.",
-    "According to the report, exports of minerals grew by eight percent in the first quarter.",
-]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def make_corpus(n: int, seed: int = 7) -> list[Article]:
-    """``n`` articles of about 400-500 words, the same for the same seed."""
-    rng = random.Random(seed)
-    articles = []
-    for i in range(n):
-        paragraphs: list[str] = []
-        words = 0
-        target = rng.randint(400, 500)
-        while words < target:
-            sentences = []
-            for _ in range(rng.randint(2, 4)):
-                if rng.random() < 0.35:
-                    a, b, c, d = rng.sample(STATES, 4)
-                    sentences.append(rng.choice(FACT_TEMPLATES).format(
-                        A=a, B=b, C=c, D=d, dem=rng.choice(DEMONYMS), org=rng.choice(ORGS),
-                        place=rng.choice(PLACES), day=rng.choice(DAYS), year=rng.randint(1990, 2024)))
-                else:
-                    sentences.append(rng.choice(FILLER))
-            paragraph = " ".join(sentences)
-            paragraphs.append(paragraph)
-            words += len(paragraph.split())
-        articles.append(Article(path=f"bench/{i:04d}.txt", text="\n\n".join(paragraphs)))
-    return articles
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+BARE = """import sys, importlib
+from pathlib import Path
+from graph.extract.nlp import MODEL_NAMES
+for name in MODEL_NAMES:
+    try:
+        nlp = importlib.import_module(name).load()   # every component, as shipped
+        break
+    except ImportError:
+        continue
+texts = []
+for p in sorted(Path(sys.argv[1]).glob("*.txt")):
+    text = p.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\\n\\n")
+    texts.append(body if sep and all(":" in l for l in head.splitlines()) else text)
+n = 0
+for doc in nlp.pipe(texts, batch_size=64):
+    n += len(doc)
+print(n)
+"""
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--articles", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpus" / "news")
+    ap.add_argument("--copies", type=int, default=2, help="how many times each text is given")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-jobs", action="store_true", help="skip the --jobs 2 runs")
     args = ap.parse_args()
+    files = sorted(args.corpus.glob("*.txt"))
+    if not files:
+        sys.exit(f"no .txt articles in {args.corpus} (give --corpus DIR)")
+    root = Path(tempfile.mkdtemp(prefix="bench-extract-"))
+    try:
+        texts = root / "texts"
+        texts.mkdir()
+        words = 0
+        for k in range(args.copies):
+            for f in files:
+                text = f.read_text(encoding="utf-8")
+                # each copy is a file of its own (its title says which copy)
+                (texts / f"{k}-{f.name}").write_text(text.replace("title:", f"title: ({k})", 1), encoding="utf-8")
+                _head, sep, body = text.partition("\n\n")
+                words += len((body if sep else text).split())
+        print(machine())
+        print(f"corpus: {len(files)} texts x {args.copies} = {len(files) * args.copies} articles, {words:,} words")
+        run(cli("extract", texts, "--format", "jsonl"))  # warm the caches (vocabulary, page cache)
 
-    corpus = make_corpus(args.articles, args.seed)
-    texts = [a.text for a in corpus]
-    n_words = sum(len(t.split()) for t in texts)
-    vocab = load_vocabulary()
+        def timed(argv: list[str]) -> float:
+            return run(argv, cwd=root)[0]
 
-    import importlib
-
-    for name in MODEL_NAMES:
-        try:
-            bare = importlib.import_module(name).load()  # all components, as shipped
-            break
-        except ImportError:
-            continue
-    else:
-        sys.exit("no spaCy English model installed")
-    load_pipeline()
-    facts = extract_many(corpus[:5], vocab)  # warm up: pipeline and compiled rules
-
-    def ours() -> None:
-        nonlocal facts
-        facts = extract_many(corpus, vocab)
-
-    def ours_jobs2() -> None:
-        with Extractor(vocab, jobs=2) as ex:
-            for _ in ex.map(corpus):
-                pass
-
-    def bare_pipe() -> None:
-        for _ in bare.pipe(texts, batch_size=64):
-            pass
-
-    def our_pipe() -> None:  # the pipeline extract uses (no NER), over every text, without rules
-        for _ in load_pipeline().pipe(texts, batch_size=64):
-            pass
-
-    warm = Extractor(vocab, jobs=2)
-    list(warm.map(corpus[:16]))  # both workers started and warmed up
-
-    def ours_jobs2_warm() -> None:
-        for _ in warm.map(corpus):
-            pass
-
-    t_bare = timed(bare_pipe, args.repeat)
-    t_pipe = timed(our_pipe, args.repeat)
-    t_one = timed(ours, args.repeat)
-    t_two = timed(ours_jobs2, args.repeat)
-    t_warm = timed(ours_jobs2_warm, args.repeat)
-    warm.close()
-    n_facts = sum(len(f) for f in facts)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"corpus: {len(corpus)} articles, {n_words} words ({n_words / len(corpus):.0f} per article), "
-          f"{n_facts} facts; model {bare.meta.get('name')} {bare.meta.get('version')}; median of {args.repeat} runs; "
-          f"{os.cpu_count()} CPUs, load average {load:.1f}")
-    print(f"{'run':40} {'seconds':>8} {'articles/s':>11} {'words/s':>9} {'x bare':>7}")
-    for label, t in (("bare spaCy nlp.pipe (all components)", t_bare),
-                     ("spaCy without NER, no rules", t_pipe),
-                     ("extract --jobs 1", t_one),
-                     ("extract --jobs 2 (incl. start-up)", t_two),
-                     ("extract --jobs 2 (warm pool)", t_warm)):
-        print(f"{label:40} {t:8.2f} {len(corpus) / t:11.1f} {n_words / t:9.0f} {t / t_bare:7.2f}")
+        cases = {
+            "bare": lambda: timed([sys.executable, "-c", BARE, str(texts)]),
+            "jobs1": lambda: timed(cli("extract", texts, "--format", "jsonl")),
+        }
+        if not args.no_jobs:
+            cases["jobs2"] = lambda: timed(cli("extract", texts, "--format", "jsonl", "--jobs", "2"))
+        t = alternate(cases, args.runs)
+        print(line("bare en_core_web_sm process, nlp.pipe (all components)", t["bare"]))
+        print(line("alliances extract --jobs 1", t["jobs1"]))
+        print(f"{'':<58} words/s: bare {words / min(t['bare']):,.0f}, extract {words / min(t['jobs1']):,.0f}")
+        print(ratio("extract --jobs 1 / bare pipeline", t["jobs1"], t["bare"], 0.5))
+        if "jobs2" in t:
+            print(line("alliances extract --jobs 2", t["jobs2"]))
+            print(ratio("--jobs 1 / --jobs 2 (speed-up)", t["jobs1"], t["jobs2"]))
+        print(machine())
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
