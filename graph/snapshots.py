@@ -133,8 +133,11 @@ class WriterLock:
 
 
 def _holder(path: Path) -> str:
-    with contextlib.suppress(OSError, ValueError):
-        return f" (pid {int(path.read_text().strip())})"
+    # The holder writes its pid just after taking the lock: give it a moment.
+    for _ in range(50):
+        with contextlib.suppress(OSError, ValueError):
+            return f" (pid {int(path.read_text().strip())})"
+        time.sleep(0.01)
     return ""
 
 
