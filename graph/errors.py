@@ -12,6 +12,7 @@ __all__ = [
     "QueryError",
     "StoreError",
     "StoreLocked",
+    "StoreFull",
 ]
 
 
@@ -69,3 +70,7 @@ class StoreError(AllianceGraphError):
 
 class StoreLocked(StoreError):
     """Another process holds the store for writing."""
+
+
+class StoreFull(StoreError):
+    """The disk under the store (or an output file) is full: nothing more can be written."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import InputError
-from .model import CURATED, Article, Fact
+from .model import CURATED, Article, Fact, iri_problem, source_iri, text_problem
 
 if TYPE_CHECKING:
     from .vocab import Vocabulary
@@ -94,8 +94,11 @@ def read_text(path: Path, data: bytes | None = None, *, max_bytes: int = DEFAULT
         raise InputError(path, f"file is too large ({len(data):,} bytes, limit {max_bytes:,})")
     if not data.strip():
         raise InputError(path, "file is empty")
-    if b"\x00" in data[:8192]:
+    nul = data.find(b"\x00")
+    if 0 <= nul < 8192:
         raise InputError(path, "looks like a binary file, expected UTF-8 text")
+    if nul != -1:  # anywhere in the file, not just at its start: a NUL is never stored
+        raise InputError(path, f"a NUL byte at offset {nul:,}; expected UTF-8 text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -143,10 +146,28 @@ _SCALARS = (str, int, float, bool, dt.date)
 
 def _scalar(path: Path | str, key: str, value: Any, line: int | None = None) -> Any:
     """``value`` when it is a single value; lists and mappings (and YAML alias bombs) are refused."""
+    if isinstance(value, str):
+        _check_text(path, f"field {key!r}", value, line)
+        return value
     if value is None or isinstance(value, _SCALARS):
         return value
     kind = "list" if isinstance(value, list) else "mapping" if isinstance(value, dict) else type(value).__name__
     raise InputError(path, f"field {key!r} must be a single value, not a {kind}", line=line)
+
+
+def _check_text(path: Path | str, what: str, text: str, line: int | None = None) -> None:
+    """Refuse text that cannot be stored: a NUL character or a lone surrogate (from JSON or YAML escapes)."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise InputError(path, f"{what} {problem}", line=line)
+
+
+def _check_source(path: Path | str, source: str | None, line: int | None) -> str | None:
+    url = source_iri(source) if source else None
+    problem = iri_problem(url) if url else None
+    if problem is not None:
+        raise InputError(path, f"source {url!r} is not a valid IRI: {problem}", line=line)
+    return source
 
 
 def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> dict[str, str | None]:
@@ -163,7 +184,7 @@ def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> di
     return {
         "title": s("title", "headline"),
         "date": _check_date(path, meta.get("date") or meta.get("published") or meta.get("issued"), line),
-        "source": s("source", "url", "link"),
+        "source": _check_source(path, s("source", "url", "link"), line),
         "publisher": s("publisher", "site", "outlet"),
         "license": s("license"),
         "author": _authors(path, meta, line),
@@ -274,6 +295,7 @@ def _jsonl_articles(path: Path, text: str, max_bytes: int, first_line: int = 1) 
         body = obj.get("text") or obj.get("body") or obj.get("content")
         if not isinstance(body, str) or not body.strip():
             raise InputError(path, "missing field 'text'", line=n)
+        _check_text(path, "text", body, n)
         meta = {str(k).lower(): v for k, v in obj.items() if k not in ("text", "body", "content")}
         articles.append(Article(path=f"{path}:{n}", text=body, offset=0, **_meta(path, meta, n)))
     if not articles:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["Article", "Fact", "article_id", "CURATED"]
+__all__ = ["Article", "Fact", "article_id", "source_iri", "iri_problem", "text_problem", "CURATED"]
 
 CURATED = "curated"
 
@@ -28,6 +28,54 @@ def article_id(text: str) -> str:
     True
     """
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def source_iri(value: str) -> str | None:
+    """The http(s) address a ``source`` field names (stored as an IRI), or ``None`` (stored as text).
+
+    >>> source_iri("https://example.org/a (archived)"), source_iri("Reuters wire")
+    ('https://example.org/a', None)
+    """
+    url = value.split()[0] if value.split() else value
+    if url.startswith(("http://", "https://")) and not any(c in url for c in '<>"{}|\\^`'):
+        return url
+    return None
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not a valid IRI (RFC 3987, as Oxigraph checks it), or ``None`` when it is.
+
+    >>> iri_problem("http://example.org/a"), iri_problem("http://[::1")
+    (None, "Invalid character '[' in host")
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as e:
+        return " ".join(str(e).split()) or "not a valid IRI"
+    return None
+
+
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a NUL character, a lone surrogate), or ``None``.
+
+    >>> print(text_problem("fine"))
+    None
+    >>> print(text_problem("a\\x00b"))
+    contains a NUL character (at 1)
+    >>> print(text_problem("ab\\ud800"))
+    contains a lone surrogate U+D800 (at 2), which is not Unicode text
+    """
+    m = _BAD_CHARS.search(text)
+    if m is None:
+        return None
+    if m.group() == "\x00":
+        return f"contains a NUL character (at {m.start()})"
+    return f"contains a lone surrogate U+{ord(m.group()):04X} (at {m.start()}), which is not Unicode text"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .model import Article, Fact
+from .model import Article, Fact, iri_problem, source_iri
 from .vocab import ACTOR, AG, ARTICLE, CLAIM, PERSON, WD, Vocabulary
 
 __all__ = [
@@ -82,8 +82,8 @@ def _date(value: str) -> Literal:
 
 
 def _source(value: str) -> URIRef | Literal:
-    url = value.split()[0] if value.split() else value
-    if url.startswith(("http://", "https://")) and not any(c in url for c in '<>"{}|\\^`'):
+    url = source_iri(value)
+    if url is not None and iri_problem(url) is None:  # the loaders refuse a bad one; never let it break a write
         return URIRef(url)
     return Literal(value)
 

@@ -16,6 +16,7 @@ writing, and at close).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import time
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import edges, snapshots
-from .errors import StoreError, StoreLocked
+from .errors import StoreError, StoreFull, StoreLocked
 from .model import CURATED, Article, Fact
 from .terms import AG as AG_NS
 from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
@@ -276,16 +277,16 @@ class AllianceStore:
         if gone:
             values = " ".join(f"<{c}>" for c in sorted(gone))
             ops.append(f"DELETE {{ ?c ?p ?o }} WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")
-        data = list(article_triples(article))
-        for _c, fact in sorted(new.items()):
-            data.extend(claim_triples(fact, vocab))
-        ops.extend(edges.remove_ops(dropped, vocab))
-        ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
-        ops.extend(edges.add_ops(added, vocab))
-        try:
+        try:  # a term Oxigraph refuses (a bad IRI, a lone surrogate) fails this article alone
+            data = list(article_triples(article))
+            for _c, fact in sorted(new.items()):
+                data.extend(claim_triples(fact, vocab))
+            ops.extend(edges.remove_ops(dropped, vocab))
+            ops.append("INSERT DATA {\n" + "\n".join(_nt(t) for t in data) + "\n}")
+            ops.extend(edges.add_ops(added, vocab))
             self.ox.update(" ;\n".join(ops))
-        except (OSError, SyntaxError, ValueError) as e:
-            raise StoreError(f"{self.location}: could not write article {article.path}: {e}") from None
+        except (OSError, SyntaxError, ValueError) as e:  # UnicodeError is a ValueError
+            raise _write_error(self.location, f"article {article.path}", e) from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
                 self.publish(clean=False)
@@ -541,6 +542,15 @@ def acquire_snapshot(loc: Path) -> snapshots.Lease | None:
             time.sleep(0.05)
         except PermissionError:
             return None
+
+
+def _write_error(location: str, what: str, e: BaseException) -> StoreError:
+    """One line for a failed write; ``StoreFull`` when the disk is full (the caller then stops)."""
+    text = " ".join(str(e).split())
+    if getattr(e, "errno", None) == errno.ENOSPC or "no space left" in text.lower():
+        return StoreFull(f"{location}: the disk is full: could not write {what}; everything written before it "
+                         "is kept")
+    return StoreError(f"{location}: could not write {what}: {text}")
 
 
 def _store_error(location: str, e: OSError) -> StoreError:
