@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__, snapshots
-from .errors import AllianceGraphError
+from .errors import AllianceGraphError, InputError
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, find_inputs
 from .model import Article, Fact
@@ -1052,10 +1052,15 @@ def ingest_dataset(dataset: str, paths: tuple[Path, ...], dataset_version: str |
     if info.kind == "event":
         _ingest_events(dataset, paths, dataset_version, store_path, vocab)
         return
-    left_out = 0
+    left_out = refused = 0
     with open_store(store_path, vocab) as store:
         for path in paths:
-            claims, report = pipeline.ingest_dataset(path, dataset, store, vocab, version=dataset_version)
+            try:
+                claims, report = pipeline.ingest_dataset(path, dataset, store, vocab, version=dataset_version)
+            except InputError as e:  # this file alone: the others are still loaded
+                _report_error(e)
+                refused += 1
+                continue
             for e in report.errors:
                 click.echo(f"skipped {e}", err=True)
             for line in report.unmapped_lines(load_crosswalk(ontology_dir)):
@@ -1064,7 +1069,7 @@ def ingest_dataset(dataset: str, paths: tuple[Path, ...], dataset_version: str |
             click.echo(f"{path}: {report.rows} rows, {claims} treaty claims written ({info.title} {report.version}), "
                        f"{len(report.errors)} malformed rows, {sum(report.unmapped.values())} unmapped", err=True)
     click.echo(f"Please cite: {info.citation}", err=True)
-    if strict and left_out:
+    if refused or (strict and left_out):
         sys.exit(1)
 
 

@@ -209,13 +209,9 @@ class Reader:
     def feed_file(self, path: Path, result: FeedResult, on_new: Callable[[Article, int], None] | None = None) -> None:
         from .loaders import DEFAULT_MAX_BYTES
 
-        try:
-            size = path.stat().st_size
-            if size > max(self.fetcher.max_bytes, DEFAULT_MAX_BYTES):
-                raise InputError(path, f"file is too large ({size:,} bytes)")
-            data = path.read_bytes()
-        except OSError as e:
-            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+        from .infile import read_regular
+
+        data = read_regular(path, max(self.fetcher.max_bytes, DEFAULT_MAX_BYTES))
         title, entries = parse_feed(data, str(path))
         self.entries(str(path), title, entries, result, on_new)
 

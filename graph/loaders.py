@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import InputError
+from .infile import read_regular
 from .model import CURATED, Article, Fact, iri_problem, source_iri, text_problem
 
 if TYPE_CHECKING:
@@ -80,16 +81,7 @@ def read_text(path: Path, data: bytes | None = None, *, max_bytes: int = DEFAULT
     The byte-order mark is dropped; line ends become ``\\n``.
     """
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as e:
-            raise InputError(path, f"cannot read: {e.strerror or e}") from None
-        if max_bytes and size > max_bytes:
-            raise InputError(path, f"file is too large ({size:,} bytes, limit {max_bytes:,})")
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+        data = read_regular(path, max_bytes)  # a FIFO or a device is refused, never read
     if max_bytes and len(data) > max_bytes:
         raise InputError(path, f"file is too large ({len(data):,} bytes, limit {max_bytes:,})")
     if not data.strip():

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
+from ..infile import open_regular
 
 __all__ = ["RowStream", "open_rows"]
 
@@ -47,11 +49,9 @@ class RowStream:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        try:
-            self.size = self.path.stat().st_size
-            self._file = _Counting(open(self.path, "rb"))  # closed by close()
-        except OSError as e:
-            raise InputError(self.path, f"cannot read: {e.strerror or e}") from None
+        raw = open_regular(self.path)  # a FIFO or a device is refused, never read
+        self.size = os.fstat(raw.fileno()).st_size
+        self._file = _Counting(raw)  # closed by close()
         self._zip: zipfile.ZipFile | None = None
         try:
             self._text = self._open_text()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..infile import read_regular
 from ..vocab import Vocabulary
 from .catalogue import DATASETS, TREATY_DATASETS
 from .crosswalk import Crosswalk
@@ -90,10 +91,7 @@ class _RowError(Exception):
 
 
 def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    data = read_regular(path)  # a FIFO or a device is refused, never read
     if not data.strip():
         raise InputError(path, "file is empty")
     if data.startswith(b"<stata_dta>") or b"\x00" in data[:512]:
