@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "StoreFull",
+    "OutputError",
+    "disk_full",
 ]
 
 
@@ -74,3 +77,34 @@ class StoreLocked(StoreError):
 
 class StoreFull(StoreError):
     """The disk under the store (or an output file) is full: nothing more can be written."""
+
+
+class OutputError(AllianceGraphError):
+    """A file that cannot be written (a full disk, no permission), and why.
+
+    >>> print(OutputError("exports/alliances.ttl", "the disk is full"))
+    exports/alliances.ttl: the disk is full
+    """
+
+    def __init__(self, path: Path | str, problem: str, *, full: bool = False) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+        self.full = full  # the disk is full
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable (a cluster worker's error)
+        return (_output_error, (self.path, self.problem, self.full))
+
+
+def _output_error(path: Path, problem: str, full: bool) -> OutputError:
+    return OutputError(path, problem, full=full)
+
+
+def disk_full(e: BaseException) -> bool:
+    """Whether ``e`` says the disk is full (an ``OSError``, or RocksDB's message through Oxigraph).
+
+    >>> disk_full(OSError(28, "No space left on device")), disk_full(OSError("IO error: No space left on device"))
+    (True, True)
+    """
+    return (getattr(e, "full", False) or getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+            or "no space left" in str(e).lower())

@@ -207,9 +207,8 @@ class Reader:
         raise InputError(where, f"entry {entry.title or '(untitled)'!r} has neither a link nor content")
 
     def feed_file(self, path: Path, result: FeedResult, on_new: Callable[[Article, int], None] | None = None) -> None:
-        from .loaders import DEFAULT_MAX_BYTES
-
         from .infile import read_regular
+        from .loaders import DEFAULT_MAX_BYTES
 
         data = read_regular(path, max(self.fetcher.max_bytes, DEFAULT_MAX_BYTES))
         title, entries = parse_feed(data, str(path))

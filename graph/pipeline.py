@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .datasets import LoadReport
-from .errors import AllianceGraphError, InputError
+from .errors import AllianceGraphError, InputError, StoreFull
 from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, _ArticleCache, is_article_file, is_fact_file, load_articles, load_facts
 from .model import Article, Fact
@@ -39,6 +39,7 @@ class BatchResult:
     facts: int = 0
     claims: int = 0
     errors: list[AllianceGraphError] = field(default_factory=list)
+    stopped: bool = False  # a write met a full disk: the files after it were not read
 
     @property
     def ok(self) -> bool:
@@ -46,7 +47,9 @@ class BatchResult:
 
     def summary(self) -> str:
         bad = f", {len(self.errors)} file{'s' if len(self.errors) != 1 else ''} refused" if self.errors else ""
-        return f"{self.files} files, {self.articles} articles, {self.facts} facts, {self.claims} claims written{bad}"
+        stop = "; stopped: the disk is full" if self.stopped else ""
+        return (f"{self.files} files, {self.articles} articles, {self.facts} facts, {self.claims} claims "
+                f"written{bad}{stop}")
 
 
 class Extractor:
@@ -187,11 +190,17 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
                 result.claims += store.write_article(article, facts, replace_extracted=extract)
                 result.articles += 1
                 result.facts += len(facts)
+        except StoreFull as e:  # nothing more can be written: stop here, on this one line
+            record(e)
+            result.stopped = True
+            pending.clear()
         except AllianceGraphError as e:
             record(e)
 
     with Extractor(vocab, jobs if extract else 1, model=model) as extractor:
         for path in files:
+            if result.stopped:
+                break
             result.files += 1
             try:
                 if is_fact_file(path):

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError, StoreLocked
+from .errors import OutputError, StoreError, StoreFull, StoreLocked, disk_full
 from .export import write_atomic
 
 __all__ = [
@@ -47,11 +47,13 @@ __all__ = [
     "WriterLock",
     "Lease",
     "read_pointer",
+    "read_pointer_or_none",
     "write_pointer",
     "writer_active",
     "publish",
     "prune",
     "lease_latest",
+    "lease_newest",
     "snapshot_names",
 ]
 
@@ -85,6 +87,23 @@ def read_pointer(location: Path) -> Pointer | None:
         return None
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise StoreError(f"{location / POINTER}: unreadable snapshot pointer: {e}") from None
+
+
+def read_pointer_or_none(location: Path) -> Pointer | None:
+    """The published pointer; ``None`` when there is none or it is unreadable (empty, garbage).
+
+    For the writer, who then publishes a new one.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / POINTER).write_text("")
+    >>> read_pointer_or_none(d) is None
+    True
+    """
+    try:
+        return read_pointer(location)
+    except StoreError:
+        return None
 
 
 def write_pointer(location: Path, pointer: Pointer) -> None:
@@ -166,7 +185,7 @@ def snapshot_names(location: Path) -> list[str]:
 
 def _next_name(location: Path) -> str:
     numbers = [int(n) for n in snapshot_names(location) if n.isdigit()]
-    pointer = read_pointer(location)
+    pointer = read_pointer_or_none(location)
     if pointer and pointer.snapshot.isdigit():
         numbers.append(int(pointer.snapshot))
     folder = location / SNAPSHOTS
@@ -181,16 +200,20 @@ def publish(location: Path, backup: Callable[[str], None], *, clean: bool) -> st
     Only the holder of the writer lock may call this.
     """
     folder = location / SNAPSHOTS
-    folder.mkdir(exist_ok=True)
     name = _next_name(location)
-    (folder / f"{name}.lock").touch()
     try:
+        folder.mkdir(exist_ok=True)
+        (folder / f"{name}.lock").touch()
         backup(str(folder / name))
-    except (OSError, RuntimeError) as e:  # a full disk, say: readers keep the snapshot they have
+        write_pointer(location, Pointer(name, clean))
+    except (OSError, RuntimeError, OutputError) as e:  # a full disk, say: readers keep the snapshot they have
         shutil.rmtree(folder / name, ignore_errors=True)
         (folder / f"{name}.lock").unlink(missing_ok=True)
-        raise StoreError(f"{location}: could not publish a snapshot for readers: {' '.join(str(e).split())}") from None
-    write_pointer(location, Pointer(name, clean))
+        text = " ".join(str(e).split())
+        if disk_full(e):
+            raise StoreFull(f"{location}: the disk is full: could not publish a snapshot for readers; they keep "
+                            "the last one published") from None
+        raise StoreError(f"{location}: could not publish a snapshot for readers: {text}") from None
     prune(location, keep=name)
     return name
 
@@ -242,25 +265,47 @@ class Lease:
         return f"Lease({self.name!r})"
 
 
+def _lease(location: Path, name: str) -> Lease | None:
+    """Hold snapshot ``name`` (shared lock); ``None`` when it is gone (pruned meanwhile)."""
+    folder = location / SNAPSHOTS
+    lock = folder / f"{name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)  # a pruner holds it only while deleting
+    try:
+        same = os.stat(lock).st_ino == os.fstat(fd).st_ino and (folder / name).is_dir()
+    except FileNotFoundError:
+        same = False
+    if same:
+        return Lease(name, folder / name, fd)
+    os.close(fd)
+    return None
+
+
 def lease_latest(location: Path, *, attempts: int = 50) -> Lease | None:
     """Hold the snapshot the pointer names (shared lock); ``None`` when none is published."""
-    folder = location / SNAPSHOTS
     for _ in range(attempts):
         pointer = read_pointer(location)
         if pointer is None:
             return None
-        lock = folder / f"{pointer.snapshot}.lock"
-        try:
-            fd = os.open(lock, os.O_RDONLY)
-        except FileNotFoundError:
-            time.sleep(0.01)  # superseded and pruned between reading the pointer and opening it
-            continue
-        fcntl.flock(fd, fcntl.LOCK_SH)  # a pruner holds it only while deleting
-        try:
-            same = os.stat(lock).st_ino == os.fstat(fd).st_ino and (folder / pointer.snapshot).is_dir()
-        except FileNotFoundError:
-            same = False
-        if same:
-            return Lease(pointer.snapshot, folder / pointer.snapshot, fd)
-        os.close(fd)
+        lease = _lease(location, pointer.snapshot)
+        if lease is not None:
+            return lease
+        time.sleep(0.01)  # superseded and pruned between reading the pointer and opening it
     raise StoreError(f"{location}: could not hold a published snapshot after {attempts} attempts")
+
+
+def lease_newest(location: Path) -> Lease | None:
+    """Hold the newest snapshot present, whatever the pointer says (when it cannot be read).
+
+    A snapshot directory only ever appears complete (the checkpoint is
+    written under another name and renamed), so the newest one present is the
+    newest complete one.
+    """
+    for name in sorted((n for n in snapshot_names(location) if n.isdigit()), reverse=True):
+        lease = _lease(location, name)
+        if lease is not None:
+            return lease
+    return None

@@ -16,7 +16,6 @@ writing, and at close).
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import time
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import edges, snapshots
-from .errors import StoreError, StoreFull, StoreLocked
+from .errors import StoreError, StoreFull, StoreLocked, disk_full
 from .model import CURATED, Article, Fact
 from .terms import AG as AG_NS
 from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
@@ -138,11 +137,18 @@ class AllianceStore:
                     raise
         except OSError as e:
             raise _store_error(self.location, e) from None
+        self._full = False  # a write met a full disk: close() then lets go without another error
         if not read_only:
-            self._ensure_reference()
-            self._ensure_edge_counts()
-            if self._writer is not None:
-                self._start_writing()
+            try:
+                self._ensure_reference()
+                self._ensure_edge_counts()
+                if self._writer is not None:
+                    self._start_writing()
+            except (OSError, StoreError) as e:  # a full disk, say: one line, and the lock let go
+                del self.ox
+                if self._writer is not None:
+                    self._writer.release()
+                raise e if isinstance(e, StoreError) else _write_error(self.location, "the reference data", e) from None
 
     @property
     def vocab(self) -> Vocabulary:
@@ -157,8 +163,8 @@ class AllianceStore:
     def _start_writing(self) -> None:
         """Tell readers a writer is at work; publish first if they have nothing sound to read."""
         loc = Path(self.location)
-        pointer = snapshots.read_pointer(loc)
-        if pointer is None or not pointer.clean:  # a new store, an old layout, or a writer that died
+        pointer = snapshots.read_pointer_or_none(loc)
+        if pointer is None or not pointer.clean:  # new, old layout, unreadable pointer, or a writer that died
             self.publish(clean=False)
         else:
             snapshots.write_pointer(loc, snapshots.Pointer(pointer.snapshot, clean=False))
@@ -286,13 +292,18 @@ class AllianceStore:
             ops.extend(edges.add_ops(added, vocab))
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:  # UnicodeError is a ValueError
-            raise _write_error(self.location, f"article {article.path}", e) from None
+            raise self._write_failed(f"article {article.path}", e) from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
                 self.publish(clean=False)
             except StoreError:  # the article is written; readers wait for the next publication (close() raises)
                 self._published = time.monotonic()
         return len(new)
+
+    def _write_failed(self, what: str, e: BaseException) -> StoreError:
+        err = _write_error(self.location, what, e)
+        self._full = self._full or isinstance(err, StoreFull)
+        return err
 
     def write_dataset(self, dataset: URIRef, triples: Sequence[Triple]) -> int:
         """Replace what was loaded from ``dataset`` by ``triples`` in one transaction.
@@ -316,7 +327,7 @@ class AllianceStore:
         try:
             self.ox.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
-            raise StoreError(f"{self.location}: could not write dataset {dataset}: {e}") from None
+            raise self._write_failed(f"dataset {dataset}", e) from None
         return len(claims)
 
     def write_ntriples(self, data: str, claims: Sequence[tuple[str, str, str, str]]) -> None:
@@ -336,7 +347,7 @@ class AllianceStore:
         try:
             self.ox.load("".join(out).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as e:
-            raise StoreError(f"{self.location}: could not write: {e}") from None
+            raise self._write_failed("the claims", e) from None
         if self._writer is not None and time.monotonic() - self._published >= self.publish_interval:
             try:
                 self.publish(clean=False)
@@ -450,8 +461,15 @@ class AllianceStore:
             return
         try:
             if self._writer is not None:
-                self.ox.flush()
-                self.publish(clean=True)
+                try:
+                    self.ox.flush()
+                    self.publish(clean=True)
+                except (OSError, StoreError) as e:
+                    err = e if isinstance(e, StoreError) else self._write_failed("the last changes", e)
+                    # after a write that met a full disk (already reported): readers keep the last snapshot,
+                    # and the next reader or writer that has room recovers the rest from the store's log
+                    if not (self._full and isinstance(err, StoreFull)):
+                        raise err from None
         finally:
             del self.ox
             if self._writer is not None:
@@ -524,15 +542,23 @@ def acquire_snapshot(loc: Path) -> snapshots.Lease | None:
         raise StoreError(f"{loc}: no store here (run 'alliances ingest' or 'build' first)")
     deadline = time.monotonic() + _FIRST_SNAPSHOT_WAIT
     while True:
-        pointer = snapshots.read_pointer(loc)
+        try:
+            pointer, broken = snapshots.read_pointer(loc), None
+        except StoreError as e:  # empty or garbage: the next writer (or the recovery below) rewrites it
+            pointer, broken = None, e
         if pointer is not None and (pointer.clean or snapshots.writer_active(loc)):
             lease = snapshots.lease_latest(loc)
             if lease is not None:
                 return lease
             continue
+        if broken is not None and snapshots.writer_active(loc):
+            lease = snapshots.lease_newest(loc)
+            if lease is not None:
+                return lease
+            raise broken
         if not (loc / "CURRENT").exists():
             raise StoreError(f"{loc}: no store here (run 'alliances ingest' or 'build' first)")
-        # Nothing sound published: a store from before snapshots, or its writer died.
+        # Nothing sound published: a store from before snapshots, its writer died, or the pointer is unreadable.
         try:
             _recover(loc)
         except StoreLocked:
@@ -542,12 +568,17 @@ def acquire_snapshot(loc: Path) -> snapshots.Lease | None:
             time.sleep(0.05)
         except PermissionError:
             return None
+        except (OSError, StoreError) as e:  # a full disk, say: read what was published before
+            lease = snapshots.lease_newest(loc)
+            if lease is not None:
+                return lease
+            raise e if isinstance(e, StoreError) else _store_error(str(loc), e) from None
 
 
 def _write_error(location: str, what: str, e: BaseException) -> StoreError:
     """One line for a failed write; ``StoreFull`` when the disk is full (the caller then stops)."""
     text = " ".join(str(e).split())
-    if getattr(e, "errno", None) == errno.ENOSPC or "no space left" in text.lower():
+    if disk_full(e):
         return StoreFull(f"{location}: the disk is full: could not write {what}; everything written before it "
                          "is kept")
     return StoreError(f"{location}: could not write {what}: {text}")
@@ -557,6 +588,8 @@ def _store_error(location: str, e: OSError) -> StoreError:
     msg = str(e)
     if "lock" in msg.lower():
         return StoreLocked(f"{location}: store is locked by another process; wait for it to finish")
+    if disk_full(e):
+        return StoreFull(f"{location}: the disk is full: cannot open the store")
     return StoreError(f"{location}: cannot open store: {msg}")
 
 

@@ -100,7 +100,7 @@ def test_the_store_refuses_a_bad_term_for_that_article_alone(vocab) -> None:
 
     store = AllianceStore("memory", vocab)
     bad = Article(path="x.txt", text="Cuba backs Venezuela.", title="Bad \ud800", id="0" * 16)
-    with pytest.raises(StoreError, match="could not write article x.txt"):
+    with pytest.raises(StoreError, match=r"could not write article x\.txt"):
         store.write_article(bad, [])
     assert store.write_article(Article(path="y.txt", text="Cuba backs Venezuela."), []) == 0
     assert store.stats()["articles"] == 1
