@@ -1046,7 +1046,10 @@ def ingest_dataset(dataset: str, paths: tuple[Path, ...], dataset_version: str |
         alliances ingest-dataset polecat ngec_coded_all_2024-01-01.txt.gz
     """
     from .datasets import DATASETS, load_crosswalk
+    from .datasets.catalogue import version_problem
 
+    if dataset_version is not None and (problem := version_problem(dataset_version)) is not None:
+        raise click.BadParameter(problem, param_hint="'--dataset-version'")
     vocab = _vocab(ontology_dir)
     info = DATASETS[dataset]
     if info.kind == "event":

@@ -511,7 +511,8 @@ def test_cli_ingest_dataset_unusable_file_is_one_error_line(tmp_path, ontology):
     f.write_text("a,b\n1,2\n")
     result = CliRunner().invoke(cli, ["ingest-dataset", "cow", str(f), "--store", "memory", "--ontology", str(ontology)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1].startswith(f"Error: {f}: not a COW Formal Alliances dyad file")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {f}: not a COW Formal Alliances dyad file")
 
 
 def test_actor_iris_are_the_crosswalk_targets(vocab):

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["DatasetInfo", "DATASETS", "TREATY_DATASETS", "EVENT_DATASETS"]
+__all__ = ["DatasetInfo", "DATASETS", "TREATY_DATASETS", "EVENT_DATASETS", "version_problem"]
+
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}")
+
+
+def version_problem(version: str) -> str | None:
+    """Why ``version`` cannot name a dataset version (it becomes part of an IRI), or ``None``.
+
+    >>> version_problem("4.1"), version_problem("5.1-beta")
+    (None, None)
+    >>> print(version_problem('4 "1" <x>'))
+    version '4 "1" <x>' is not usable: up to 40 letters, digits and . _ + - (starting with a letter or digit)
+    """
+    if _VERSION.fullmatch(version):
+        return None
+    shown = version if len(version) <= 60 else version[:59] + "…"
+    return (f"version {shown!r} is not usable: up to 40 letters, digits and . _ + - "
+            "(starting with a letter or digit)")
+
 
 @dataclass(frozen=True)
 class DatasetInfo:

@@ -116,8 +116,11 @@ def read_gdelt(stream: RowStream, cameo: CameoTable, actors: ActorTable, report:
             continue
         try:
             sources, articles = int(row[_SOURCES] or 1), int(row[_ARTICLES] or 1)
+            if not (0 <= sources < 10**9 and 0 <= articles < 10**9):
+                raise ValueError("out of range")
         except ValueError:
-            report.bad_row(line, f"NumSources/NumArticles {row[_SOURCES]!r}/{row[_ARTICLES]!r} are not numbers")
+            report.bad_row(line, f"NumSources/NumArticles {row[_SOURCES][:20]!r}/{row[_ARTICLES][:20]!r} are not "
+                                 "counts")
             continue
         url = text[text.rfind("\t") + 1:].strip() if url_col is not None else ""
         s, o = (b, a) if rule.reverse else (a, b)

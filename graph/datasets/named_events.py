@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .catalogue import version_problem
 from .event_records import Event, EventReport, iso_date
 from .files import RowStream
 from .mapping import ActorTable, CameoTable, PloverTable
@@ -138,6 +139,9 @@ def read_polecat(stream: RowStream, plover: PloverTable, actors: ActorTable, rep
                 report.bad_row(line, f"Confidence {row[i_conf]!r} is not a number between 0 and 1")
                 continue
         if i_ver is not None and row[i_ver].strip():
+            if (problem := version_problem(row[i_ver].strip())) is not None:
+                report.bad_row(line, problem)
+                continue
             report.versions.add(row[i_ver].strip())
         locator = (row[i_story].strip() if i_story is not None else "") or row[i_id].strip()
         s, o = (b, a) if rule.reverse else (a, b)

@@ -20,6 +20,7 @@ import calendar
 import csv
 import io
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..infile import read_regular
 from ..vocab import Vocabulary
-from .catalogue import DATASETS, TREATY_DATASETS
+from .catalogue import DATASETS, TREATY_DATASETS, version_problem
 from .crosswalk import Crosswalk
 
 __all__ = ["TreatySpell", "LoadReport", "read_dataset", "collapse_years"]
@@ -102,19 +103,25 @@ def _decode(path: Path) -> str:
         return data.decode("latin-1")  # older releases carry state names in Latin-1
 
 
-def _rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str] | _RowError]]]:
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise InputError(path, "file is empty") from None
 
-    def gen() -> Iterator[tuple[int, list[str]]]:
+    def gen() -> Iterator[tuple[int, list[str] | _RowError]]:
         start = reader.line_num
-        for values in reader:
+        while True:
+            try:
+                values: list[str] | _RowError = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:  # a field over csv's limit (128 KiB), say: this row alone is skipped
+                values = _RowError(f"not readable as CSV: {e}")
             line = start + 1
             start = reader.line_num
-            if any(values):
+            if isinstance(values, _RowError) or any(values):
                 yield line, values
 
     return header, gen()
@@ -128,9 +135,30 @@ def _code(row: dict[str, str], col: str) -> int:
     if v.lower() in _MISSING:
         raise _RowError(f"missing state code in column {col}")
     try:
-        return int(float(v))
+        return _integer(v)
     except ValueError:
-        raise _RowError(f"state code {v!r} in column {col} is not a number") from None
+        raise _RowError(f"state code {_shown(v)} in column {col} is not a number") from None
+
+
+def _integer(v: str) -> int:
+    """A whole number written as ``12`` or ``12.0``; ``ValueError`` for text, ``inf``, ``nan`` or ``1e400``.
+
+    >>> _integer("1949.0")
+    1949
+    >>> _integer("1e400")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a finite number
+    """
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError("not a finite number")
+    return int(f)
+
+
+def _shown(v: str, limit: int = 40) -> str:
+    """``repr`` of a field, cut short: a field may be 100 KB long."""
+    return repr(v if len(v) <= limit else v[:limit] + "…")
 
 
 def _year(row: dict[str, str], col: str, *, required: bool = True) -> int | None:
@@ -140,18 +168,18 @@ def _year(row: dict[str, str], col: str, *, required: bool = True) -> int | None
             raise _RowError(f"missing year in column {col}")
         return None
     try:
-        y = int(float(v))
+        y = _integer(v)
     except ValueError:
-        raise _RowError(f"year {v!r} in column {col} is not a number") from None
+        raise _RowError(f"year {_shown(v)} in column {col} is not a number") from None
     if not 1000 <= y <= 2999:
-        raise _RowError(f"year {v!r} in column {col} is out of range")
+        raise _RowError(f"year {_shown(v)} in column {col} is out of range")
     return y
 
 
 def _part(row: dict[str, str], col: str, lo: int, hi: int) -> int | None:
     v = row.get(col, "")
     try:
-        n = int(float(v))
+        n = _integer(v)
     except ValueError:
         return None
     return n if lo <= n <= hi else None
@@ -266,9 +294,13 @@ def read_dataset(path: Path, dataset: str, vocab: Vocabulary, crosswalk: Crosswa
     index = [(h, i) for i, h in enumerate(header) if h in wanted]
     for line, values in rows:
         report.rows += 1
-        row = {h: values[i].strip() if i < len(values) else "" for h, i in index}
         try:
+            if isinstance(values, _RowError):
+                raise values
+            row = {h: values[i].strip() if i < len(values) else "" for h, i in index}
             if row.get("version", "").lower() not in _MISSING:
+                if (problem := version_problem(row["version"])) is not None:
+                    raise _RowError(problem)
                 file_version.add(row["version"])
             if layout == "atop-member":
                 aid = _alliance_id(row.get("atopid", ""))
