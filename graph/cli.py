@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -757,10 +758,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_names", is_flag=True, help="List the named queries with their parameters and exit.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=100_000, show_default=True,
               help="Refuse a result of more rows (or triples) than this, printing nothing (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
+              help="Stop a query that runs longer than this many seconds, printing nothing (0: no limit).")
 @store_option
 @ontology_option
 def query(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, list_names: bool,
-          max_rows: int, store_path: str, ontology_dir: Path) -> None:
+          max_rows: int, timeout: float, store_path: str, ontology_dir: Path) -> None:
     """Run SPARQL over the store: QUERY text, --file F.rq, or a named query NAME.
 
     Prefixes ag:, actor:, article:, claim:, prov:, dcterms:, rdf:, rdfs:,
@@ -800,9 +803,18 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
     else:
         assert query_text is not None
         named = resolve_query(query_text, queries_dir)
+    from .sandbox import time_limit
+
+    def too_long() -> None:  # from the timer's thread: Oxigraph cannot be interrupted, so the process ends
+        click.echo(f"Error: query stopped: it ran longer than the time limit ({timeout:g} s); "
+                   "raise --timeout or ask for less", err=True)
+        sys.stderr.flush()
+        os._exit(1)
+
     with open_store(store_path, lambda: _vocab(ontology_dir), read_only=store_path != "memory") as store:
-        result = run_query(store, named, _parse_params(params), max_rows=max_rows)
-        text = result.serialize(fmt)
+        with time_limit(timeout, too_long):  # a reader only: ending the process leaves the store as it was
+            result = run_query(store, named, _parse_params(params), max_rows=max_rows)
+            text = result.serialize(fmt)
     click.echo(text, nl=False)
     if result.truncated:
         click.echo(f"Error: {result.stopped_message()}", err=True)
@@ -903,7 +915,6 @@ def push(endpoint: str, graph_iri: str | None, replace: bool, chunk: int, user: 
         alliances push --endpoint http://127.0.0.1:7878/store --graph https://example.org/alliances
         ALLIANCE_GRAPH_PASSWORD=… alliances push --endpoint https://kg.example.org/ds/data --user editor
     """
-    import os
 
     from .remote import credentials_for, redact
     from .remote import push as push_graph

@@ -1,4 +1,4 @@
-"""Keeping child processes in bounds: die with the parent, a memory cap, no outbound connections.
+"""Keeping processes in bounds: die with the parent, a memory cap, no outbound connections, a time limit.
 
 Used for the Oxigraph server behind ``alliances serve`` (all three) and for
 the extraction workers of ``--jobs N`` (die with the parent).  Linux only;
@@ -21,9 +21,10 @@ import re
 import resource
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
-__all__ = ["die_with_parent", "child_setup", "parse_size", "physical_memory", "mentions_service"]
+__all__ = ["die_with_parent", "child_setup", "parse_size", "physical_memory", "mentions_service", "time_limit"]
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
@@ -153,3 +154,32 @@ def mentions_service(query: str) -> bool:
     False
     """
     return any(m.group(0).upper() == "SERVICE" for m in _TOKENS.finditer(query))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None, on_expiry: Callable[[], None]) -> Iterator[None]:
+    """Call ``on_expiry`` from another thread when the block runs longer than ``seconds`` (``None``: no limit).
+
+    For work that cannot be interrupted from Python (a query running inside
+    Oxigraph holds no point where a signal handler could run): ``on_expiry``
+    is expected to end the process, e.g. after saying why.
+
+    >>> import time
+    >>> fired = []
+    >>> with time_limit(0.05, lambda: fired.append(True)):
+    ...     time.sleep(0.2)
+    >>> with time_limit(5, lambda: fired.append(False)):
+    ...     pass
+    >>> fired
+    [True]
+    """
+    if not seconds:
+        yield
+        return
+    timer = threading.Timer(seconds, on_expiry)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
