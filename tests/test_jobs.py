@@ -46,9 +46,10 @@ def articles(folder: Path, n: int) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to see the workers")
-def test_killed_parent_leaves_no_worker_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["extract", "--format", "jsonl"], ["ingest", "--store", "store"]])
+def test_killed_parent_leaves_no_worker_behind(tmp_path: Path, command: list[str]) -> None:
     folder = articles(tmp_path / "in", 400)
-    proc = subprocess.Popen([sys.executable, "-m", "graph", "extract", str(folder), "--jobs", "2", "--format", "jsonl"],
+    proc = subprocess.Popen([sys.executable, "-m", "graph", command[0], str(folder), "--jobs", "2", *command[1:]],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

@@ -27,6 +27,16 @@ def test_quickstart_has_exactly_two_commands() -> None:
     assert commands == ['pip install -e . && alliances build', 'pip install -e ".[test]" && python -m pytest']
 
 
+def test_every_test_the_guarantees_name_exists() -> None:
+    text = section("Limits and guarantees")
+    named = set(re.findall(r"`(test_\w+?)(?:\.py)?`", text)) | set(re.findall(r"\b(test_\w+)\.py\b", text))
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in (PROJECT / "tests").glob("test_*.py")}
+    missing = [n for n in sorted(named) if n not in sources and not any(f"def {n}(" in t for t in sources.values())]
+    assert len(named) > 20 and missing == []
+    items = re.findall(r"^(\d+)\. \*\*", text, re.M)
+    assert items == [str(i) for i in range(1, 14)]  # the thirteen cases of the attack run, each with its test
+
+
 def test_library_example_runs_and_prints_what_it_says() -> None:
     (code,) = re.findall(r"```python\n(.*?)```", section("Using it as a library"), re.S)
     out = io.StringIO()
