@@ -73,6 +73,7 @@ class Relation:
     travel_cues: tuple[str, ...] = ()  # "flew to Manila", "during a visit to Lusaka": the destination is the object
     plain_cues: tuple[str, ...] = ()  # the ag:cue literals themselves
     opinion_cues: tuple[str, ...] = ()  # "A and B agree that ...": with a clause as complement, an opinion
+    stationed_cues: tuple[str, ...] = ()  # "troops in Iraq": forces or bases, whose place is a party
 
     @property
     def directed(self) -> bool:
@@ -317,6 +318,7 @@ def _compile(directory: Path) -> Vocabulary:
             travel_cues=_texts(g, p, AG.travelCue),
             plain_cues=_texts(g, p, AG.cue),
             opinion_cues=_texts(g, p, AG.opinionCue),
+            stationed_cues=_texts(g, p, AG.stationedCue),
         )
     actors: dict[str, Actor] = {}
     for kind in ("State", "Organization"):

@@ -27,7 +27,7 @@ from .candidates import Candidate, candidates
 from .classifier import DEFAULT_MODEL, Model, fact_label, label_fact, load_model
 from .compiled import Compiled, compiled
 from .documents import Unit, read_sentences
-from .features import UNASSERTED, SentenceFeatures, pair_features
+from .features import UNASSERTED, VENUE, SentenceFeatures, pair_features
 from .nlp import MODEL_NAMES, load_pipeline
 from .rules import facts_in_sentence
 
@@ -90,7 +90,8 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str
     With ``rules_stand`` the rules' facts are kept, unless the model was refined on a user's
     corrections and now scores that fact's label under its veto floor (``meta["veto"]``: a rejected
     curated fact overrules the rules that read it).  No model fact comes from a pair whose link the
-    sentence questions, denies or only plans.
+    sentence questions, denies or only plans, and no symmetric one from a pair of which one actor is
+    only the place where something happened.
     """
     cands = candidates(unit.sentence)
     if not cands:
@@ -107,6 +108,8 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str
             continue
         for label, p in clf.predict_scores(scores):
             subj, rel, obj = label_fact(label, c.a, c.b)
+            if feats.get(VENUE) and rel in rules.symmetric:
+                continue  # a place is no party: "Ghana and Togo signed a pact in Paris"
             want = rules.object_kind.get(rel)
             if want and (rules.actor_kind.get(obj) != want or rules.actor_kind.get(subj) == want):
                 continue  # "memberOf" needs an organisation as object and a state as subject

@@ -26,6 +26,7 @@ class Cue:
     travel: bool = False  # "flew to Manila", "during a visit to Lusaka": the destination is the object
     official: bool = False  # a travel verb that counts only when a person or an official travels ("went to")
     opinion: bool = False  # with a clause as complement it states an opinion ("agree that ...")
+    stationed: bool = False  # forces or bases: "in X" names a party ("US troops in Iraq")
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _compile(vocab: Vocabulary) -> Compiled:
                     qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
                     locative=cue in locative, plain=cue in plain, collective=cue in collective,
                     travel=cue in travel, official=cue in travel and cue not in rel.plain_cues,
-                    opinion=cue in opinion))
+                    opinion=cue in opinion, stationed=cue in set(rel.stationed_cues)))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return Compiled(

@@ -100,7 +100,7 @@ def read_sentences(articles: Sequence[Article], rules: Compiled, batch_size: int
                 continue
             ms = [m for m in mentions if sent.start <= m.start < sent.end]
             named = {m.actor for m in ms}
-            refs = descriptions(sent, start, history.states, history.orgs, named)
+            refs = descriptions(sent, start, history.states, history.orgs, ms)
             refs.update(two_countries(sent, start, history.states))
             previous = previous_person(sent, start, history.people)
             named |= {k for p in refs.values() for k in p}

@@ -24,9 +24,10 @@ from .rules import match as cue_length
 from .rules.modality import irrealis
 from .words import CONDITIONAL_MARKS, HEDGES, IRREALIS_COMP, IRREALIS_OBJ, MODALS, NEGATIONS, UNREAL_HEADS
 
-__all__ = ["SentenceFeatures", "pair_features", "UNASSERTED"]
+__all__ = ["SentenceFeatures", "pair_features", "UNASSERTED", "VENUE"]
 
 UNASSERTED = "unasserted"  # the sentence questions, denies or only plans what links the pair: no fact
+VENUE = "venue"  # one of the two is only where something happened ("signed in Paris"): no symmetric relation
 
 LIST_WORDS = frozenset({",", "and", "or", "&", "as", "well", "the", "both", "also", ";"})
 PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout"})
@@ -292,6 +293,9 @@ def pair_features(c: Candidate, sf: SentenceFeatures, rules: Compiled) -> dict[s
     _modality([*up, lca, *down], out, "")
     if not asserted([*up, lca, *down], lca, sf):
         out[UNASSERTED] = 1.0
+    if (out.get("placeA") or out.get("placeB")) and not any(h.cue.stationed for h in sf.cues) and not any(
+            {s, o} == {c.a, c.b} for s, _, o in sf.rule_facts):
+        out[VENUE] = 1.0
     if sf.question:
         out["question"] = 1.0
     if sf.conditional:

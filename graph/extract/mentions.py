@@ -142,10 +142,10 @@ DESCRIPTION_CHARS = 1500  # how far back a description looks for the actor it st
 
 
 def descriptions(sent: Any, block_start: int, states: list[tuple[int, str]], orgs: list[tuple[int, str]],
-                 named: set[str]) -> dict[int, dict[str, float]]:
+                 mentions: list[Mention]) -> dict[int, dict[str, float]]:
     """"the East African country" → the last state named before it; "the bloc" → the last organisation.
 
-    Actors the sentence itself names are passed over ("Kenya praised the Gulf state" is not Kenya).
+    Actors the sentence names before the phrase are passed over ("Kenya praised the Gulf state" is not Kenya).
     """
     out: dict[int, dict[str, float]] = {}
     for pattern, history in ((_DESCRIBED_STATE, states), (_DESCRIBED_ORG, orgs)):
@@ -158,6 +158,7 @@ def descriptions(sent: Any, block_start: int, states: list[tuple[int, str]], org
             span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end())
             if span is None:
                 continue
+            named = {x.actor for x in mentions if x.start < span.start}
             at = block_start + sent.start_char + m.start()
             for offset, actor in reversed(history):
                 if offset < at and actor not in named:

@@ -174,7 +174,7 @@ def noun_args(s: Sentence, noun: Any, cue: Cue, args: Args) -> None:
                                  if k not in args.subjects})
             for k, v in vpassive.items():
                 args.objects.setdefault(k, v * 0.85)
-    if not args.objects and cue.relation not in s.rules.symmetric:
+    if not args.objects and (cue.stationed or cue.relation not in s.rules.symmetric):
         args.objects.update(located)  # "US troops in Iraq"; but "a pact signed in Paris" is not with France
 
 
