@@ -84,6 +84,22 @@ CASES: dict[str, tuple[str, set[Triple], set[frozenset[str]]]] = {
         "India extended a $500 million line of credit to Sri Lanka for fuel imports.",
         {("IND", "creditorOf", "LKA")}, set(),
     ),
+    "archrivals": (
+        "The archrivals India and Pakistan exchanged fire along the border.", {("IND", "rivalOf", "PAK")}, set(),
+    ),
+    "a key lender": ("Japan is a key lender to Sri Lanka.", {("JPN", "creditorOf", "LKA")}, set()),
+    "gave a credit": ("Qatar gave Egypt a $3 billion credit last year.", {("QAT", "creditorOf", "EGY")}, set()),
+    "contributed money": (
+        "Denmark contributed 20 million euros to Ukraine's reconstruction.", {("DNK", "providesAidTo", "UKR")}, set(),
+    ),
+    "severed ties": ("Bahrain severed ties with Qatar in 2017.", {("BHR", "opposes", "QAT")}, set()),
+    "asset freezes and loan bans": (
+        "Britain announced asset freezes and loan bans against Belarus.", {("GBR", "sanctions", "BLR")}, set(),
+    ),
+    "chided": ("Sweden chided Turkey over the delay.", {("SWE", "opposes", "TUR")}, set()),
+    "a deal to buy jets": (
+        "India signed a deal to buy 36 jets from France.", {("FRA", "suppliesArmsTo", "IND")}, set(),
+    ),
     "criticised is opposition": (
         "Sweden sharply criticised Hungary over its delay of the vote.",
         {("SWE", "opposes", "HUN")}, set(),

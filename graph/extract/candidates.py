@@ -21,7 +21,9 @@ class Anchor:
     """Where an actor stands in a sentence: a token index and how the actor is named there."""
 
     i: int
-    kind: str  # name, alias, demonym, capital, metonym, person; ref (a phrase naming two actors), desc ("the Gulf state"), pron (he/she)
+    # name, alias, demonym, capital, metonym, person; ref (a phrase naming two actors), desc ("the Gulf
+    # state": one actor named before), pron (he/she)
+    kind: str
     confidence: float = 1.0
 
 
