@@ -21,13 +21,13 @@ from .export import write_atomic
 from .loaders import DEFAULT_MAX_BYTES, _ArticleCache, is_article_file, is_fact_file, load_articles, load_facts
 from .model import Article, Fact
 from .store import AllianceStore
+from .terms import SEEDS_DIR
 from .vocab import Vocabulary
 
 __all__ = ["BatchResult", "Extractor", "ingest_files", "extract_articles", "build_exports", "project_graph",
            "render_page", "ingest_dataset", "ingest_event_files", "PROJECT_DIR", "SEEDS_DIR"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SEEDS_DIR = PROJECT_DIR / "seeds"
 
 
 @dataclass

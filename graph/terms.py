@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 __all__ = ["BASE", "AG", "ACTOR", "ARTICLE", "CLAIM", "PERSON", "WD", "RDF", "RDFS", "OWL", "SKOS", "XSD", "PROV",
-           "DCTERMS", "PREFIXES", "ONTOLOGY_DIR", "ONTOLOGY_FILES"]
+           "DCTERMS", "PREFIXES", "ONTOLOGY_DIR", "ONTOLOGY_FILES", "SEEDS_DIR", "bundled"]
 
 BASE = "https://w3id.org/alliance-graph/"
 AG = BASE + "ontology#"
@@ -41,5 +42,21 @@ PREFIXES: dict[str, str] = {
     "wd": WD,
 }
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def bundled(name: str) -> Path:
+    """A folder shipped with the package: ``ontology`` or ``seeds``.
+
+    Installed from a wheel (``pip install .``, ``pip install git+…``) it is
+    package data, ``graph/_bundled/NAME`` (setup.py copies it there); in a
+    checkout or an editable install it is the top-level folder ``NAME``.
+    """
+    packaged = resources.files(__package__) / "_bundled" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / name
+
+
+ONTOLOGY_DIR = bundled("ontology")
+SEEDS_DIR = bundled("seeds")
 ONTOLOGY_FILES = ("alliances.ttl", "actors.ttl")
