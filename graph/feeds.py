@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .errors import AllianceGraphError, InputError
+from .errors import AllianceGraphError, InputError, StoreFull
 from .fetch import Fetcher
 from .model import Article
 from .store import AllianceStore
@@ -188,6 +188,8 @@ class Reader:
                     on_new(*result.new[-1])
                 if entry.link:
                     self.seen.add(entry.link)
+            except StoreFull:  # nothing more can be written: the feed stops here (read() records it once)
+                raise
             except AllianceGraphError as e:
                 result.errors.append(e)
 
@@ -232,7 +234,12 @@ class Reader:
             result.errors.append(e)
 
     def read(self, source: str, result: FeedResult, on_new: Callable[[Article, int], None] | None = None) -> None:
-        """One command-line argument: a URL or a feed file; errors are recorded, not raised."""
+        """One command-line argument: a URL or a feed file; errors are recorded, not raised.
+
+        After a write the disk refused (``StoreFull``), nothing more is read.
+        """
+        if any(isinstance(e, StoreFull) for e in result.errors):
+            return
         try:
             if is_url(source):
                 self.url(source, result, on_new)

@@ -319,4 +319,6 @@ def ingest_event_files(paths: Iterable[Path], dataset: str, store: AllianceStore
             if on_error is None:
                 raise
             on_error(e)
+            if isinstance(e, StoreFull):  # nothing more can be written: the other files are not read
+                break
     return reports

@@ -191,3 +191,25 @@ def test_a_killed_export_leaves_nothing_that_the_next_one_keeps(run, tmp_path: P
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.parent.iterdir()) == ["alliances.ttl"]
     assert "claim:" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_event_files_on_a_full_disk_stop_on_one_line(run, tmp_path: Path, disk: Path) -> None:
+    from .eventfiles import gdelt_row, write
+
+    store = disk / "store"
+    first = articles(tmp_path / "first", 2)
+    for _ in range(2):  # compacted: what is on disk is all there is
+        assert run("ingest", first, "--store", store, "--no-extract").exit_code == 0
+    files = []
+    for n in range(3):
+        rows = [gdelt_row(n * 10_000 + i, "20240105", "USAGOV", "FRAGOV", "057",
+                          url=f"https://news.example/{n}/{i}/" + "x" * 200) for i in range(2000)]
+        files.append(write(tmp_path / f"2024010{n}.export.CSV", "\n".join(rows) + "\n"))
+    fill(disk, leave=450 * 1024)  # each file's claims need megabytes
+    result = run("ingest-dataset", "gdelt", *files, "--store", store)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = errors_of(result.stderr)
+    assert len(errors) == 1 and f"Error: {store}: the disk is full" in errors[0], result.stderr
+    assert count_articles(run, store) == 2
