@@ -207,7 +207,7 @@ class Endpoint:
             if not self.heal():
                 return
             try:
-                pointer = snapshots.read_pointer(self.location)
+                pointer = snapshots.read_pointer_or_none(self.location)  # unreadable: until a writer rebuilds it
                 if self.lease is not None and pointer is not None and pointer.snapshot != self.lease.name:
                     self.switch()
             except Exception as e:  # keep serving the snapshot we have
