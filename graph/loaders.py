@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -19,13 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from .errors import InputError
 from .infile import read_regular
 from .model import CURATED, Article, Fact, iri_problem, source_iri, text_problem
 
 if TYPE_CHECKING:
+    import yaml
+
     from .vocab import Vocabulary
 
 __all__ = [
@@ -225,6 +226,8 @@ def _md_article(path: Path, text: str) -> Article:
         end = text.find("\n---", 4)
         if end == -1:
             raise InputError(path, "front matter starts with '---' but never ends")
+        import yaml  # here, not at the top: commands that read no YAML (query, stats) start faster
+
         try:
             loaded = yaml.safe_load(text[4:end])
         except yaml.YAMLError as e:
@@ -314,17 +317,22 @@ def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes
 
 # --------------------------------------------------------------------------- curated facts
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of every mapping as ``__line__``."""
+@functools.cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader that records the line of every mapping as ``__line__`` (made on first use: yaml loads lazily)."""
+    import yaml
 
+    class LineLoader(yaml.SafeLoader):
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _REQUIRED = ("subject", "relation", "object", "evidence")
 _TRUE = {"true", "yes", "1", "y"}
@@ -460,8 +468,10 @@ def load_facts(path: Path, vocab: Vocabulary, *, max_bytes: int = DEFAULT_MAX_BY
         except csv.Error as e:  # a field over csv's size limit, a NUL byte, ...
             raise InputError(path, f"broken CSV: {_short(e)}", line=reader.line_num + 1) from None
     else:
+        import yaml
+
         try:
-            data = yaml.load(text, Loader=_LineLoader)
+            data = yaml.load(text, Loader=_line_loader())
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             problem = getattr(e, "problem", None) or str(e).split("\n")[0]
