@@ -53,11 +53,12 @@ from . import terms  # noqa: E402
 AG, ACTOR = _Namespace(terms.AG), _Namespace(terms.ACTOR)
 RDF, RDFS, PROV, XSD = _Namespace(terms.RDF), _Namespace(terms.RDFS), _Namespace(terms.PROV), _Namespace(terms.XSD)
 
-__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
-           "acquire_snapshot"]
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "BUILD_MARK",
+           "open_store", "acquire_snapshot"]
 
 REFERENCE_GRAPH = BASE + "graph/reference"
 DEFAULT_STORE = ".alliance-graph"
+BUILD_MARK = "made-by-build.json"  # a store only one `alliances build` wrote (graph.builds); any other writer removes it
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
     "trig": ox.RdfFormat.TRIG,
@@ -130,6 +131,7 @@ class AllianceStore:
             else:
                 Path(self.location).mkdir(parents=True, exist_ok=True)
                 self._writer = snapshots.WriterLock(Path(self.location))
+                (Path(self.location) / BUILD_MARK).unlink(missing_ok=True)
                 try:
                     self.ox = ox.Store(self.location)
                 except BaseException:

@@ -65,7 +65,7 @@ def test_the_installed_wheel_builds_extracts_and_lists_queries_from_any_folder(i
     assert all(Path(p).is_relative_to(installed.parent) for p in where), where  # the package's copy, not the checkout
 
     built = _run([installed / "alliances", "build"], cwd=tmp_path)
-    assert "claims written" in built.stderr
+    assert "claims in the store" in built.stderr
     for name in ("alliances.ttl", "alliances.html", "report.md"):  # the same bytes as the checkout's build
         assert (tmp_path / "exports" / name).read_bytes() == (PROJECT / "exports" / name).read_bytes(), name
 
