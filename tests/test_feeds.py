@@ -115,6 +115,19 @@ def test_ingest_feed_url_fetches_pages_and_skips_what_it_has(run, site: Site, tm
               "--store", store, "--format", "csv").stdout
     assert "https://www.dailyledger.example/world/2023/05/12/france-germany-fighter" in out
     assert "http://pacificwire.example/story.php?id=88412" in out
+    # a fetched page is read as the saved file is: the same text (so the same article id), none of the planted
+    # boilerplate in the evidence
+    from graph.loaders import load_articles
+    from graph.model import article_id
+
+    from .test_web import EXPECTED
+
+    ids = run("query", "SELECT ?a { ?a a ag:Article }", "--store", store, "--format", "csv").stdout.split()[1:]
+    assert sorted(i.rsplit("/", 1)[1] for i in ids) == sorted(
+        article_id(load_articles(PAGES / n)[0].text) for n in ("01-news-site.html", "03-div-soup.html"))
+    evidence = run("query", "SELECT ?e { ?c ag:evidence ?e }", "--store", store, "--format", "csv").stdout
+    absent = EXPECTED["01-news-site.html"]["absent"] + EXPECTED["03-div-soup.html"]["absent"]
+    assert not [s for s in absent if s in evidence]
     # every request named the tool, and robots.txt was read once for the site
     assert all(ua.startswith("alliance-graph/") for _, ua in site.requests)
     assert site.fetched("/robots.txt") == 1
