@@ -856,14 +856,19 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
 @click.option("--allow-federation", is_flag=True,
               help="Let queries use SERVICE to call other endpoints (refused by default: the server would "
                    "fetch any URL a client names).")
+@click.option("--cors", "cors", metavar="ORIGIN", multiple=True,
+              help="Let browser pages from ORIGIN (e.g. https://yasgui.example; '*': any) query the endpoint: "
+                   "CORS headers and preflight answers. Repeatable; off by default.")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @store_option
 def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, max_memory: str | None,
-          allow_federation: bool, quiet: bool, store_path: str) -> None:
+          allow_federation: bool, cors: tuple[str, ...], quiet: bool, store_path: str) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
 
     SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
-    Accept), the interactive page at /.  Updates and SERVICE are refused.
+    Accept; CONSTRUCT and DESCRIBE as Turtle unless an RDF format is
+    asked for), the interactive page at /.  Updates and SERVICE are refused.
+    --cors ORIGIN lets a browser SPARQL editor on another origin use it.
     While an ingest writes the store, the endpoint answers from the latest
     snapshot the ingest published.  The query engine runs with a memory
     limit and is restarted when it dies; when it cannot be, serve exits 1.
@@ -889,7 +894,8 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     signal.signal(signal.SIGTERM, stop)
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log,
-                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation) as ep:
+                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation,
+                  cors=cors) as ep:
         click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
         try:
             ep.serve_forever()
