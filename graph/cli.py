@@ -572,12 +572,20 @@ def _fmt_option(f: F) -> F:
                                       "csv (nodes.csv, edges.csv, claims.csv in the folder -o names).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (atomically) instead of stdout; with --format csv, the folder for the three files.")
+@click.option("--with-reference", is_flag=True,
+              help="Also write the reference graph (relations, actors, people of ontology/): a named graph of its own "
+                   "in trig, nquads and jsonld, merged in turtle and ntriples.")
 @projection_options
 @store_option
 @ontology_option
-def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str | None, until: str | None,
-           min_sources: int, store_path: str, ontology_dir: Path) -> None:
+def export(fmt: str, output: Path | None, with_reference: bool, relations: tuple[str, ...], since: str | None,
+           until: str | None, min_sources: int, store_path: str, ontology_dir: Path) -> None:
     """Write the graph (articles, claims, edges) as RDF, or the actor network for Gephi, Cytoscape, pandas, R.
+
+    TriG and N-Quads put the data in the named graph
+    https://w3id.org/alliance-graph/graph/data (and, with --with-reference,
+    the ontology's reference data in …/graph/reference); JSON-LD is
+    compacted with the project's prefixes as its @context.
 
     The actor network has the actors as nodes (label, kind, bloc,
     centrality) and one edge per pair and relation (polarity, sources,
@@ -593,6 +601,8 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
     vocab = _vocab(ontology_dir)
     rels = _relations_option(relations)
     network = fmt in GRAPH_FORMATS
+    if network and with_reference:
+        raise click.UsageError(f"--with-reference applies to the RDF formats, not {fmt}")
     if not network and (rels or since or until or min_sources > 1):
         raise click.UsageError(f"--relations, --since, --until and --min-sources apply to {', '.join(GRAPH_FORMATS)} only")
     if fmt == "csv" and output is None:
@@ -620,7 +630,7 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
                 return
             data = formats.to_graphml(G, vocab) if fmt == "graphml" else formats.to_gexf(G, vocab)
         else:
-            data = store.export(fmt)
+            data = store.export(fmt, with_reference=with_reference)
     if output:
         write_atomic(output, data)
         click.echo(f"wrote {output}", err=True)

@@ -53,10 +53,11 @@ from . import terms  # noqa: E402
 AG, ACTOR = _Namespace(terms.AG), _Namespace(terms.ACTOR)
 RDF, RDFS, PROV, XSD = _Namespace(terms.RDF), _Namespace(terms.RDFS), _Namespace(terms.PROV), _Namespace(terms.XSD)
 
-__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "BUILD_MARK",
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DATA_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "BUILD_MARK",
            "open_store", "acquire_snapshot"]
 
 REFERENCE_GRAPH = BASE + "graph/reference"
+DATA_GRAPH = BASE + "graph/data"  # the name exports (TriG, N-Quads) give the data graph; the store keeps it as the default graph
 DEFAULT_STORE = ".alliance-graph"
 BUILD_MARK = "made-by-build.json"  # a store only one `alliances build` wrote (graph.builds); any other writer removes it
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -419,17 +420,39 @@ class AllianceStore:
                     triples.add(ox.Triple(q.subject, q.predicate, q.object))
         return sorted(triples, key=lambda t: (_term_key(t.subject), str(t.predicate), _term_key(t.object)))
 
-    def export(self, fmt: str = "turtle") -> bytes:
-        """Serialise the data graph deterministically (same store, same bytes)."""
+    def reference_triples(self) -> list[ox.Triple]:
+        """The reference graph (relations, actors, people of ``ontology/``), sorted."""
+        ref = ox.NamedNode(str(REFERENCE_GRAPH))
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None, ref)}
+        return sorted(triples, key=lambda t: (_term_key(t.subject), str(t.predicate), _term_key(t.object)))
+
+    def export(self, fmt: str = "turtle", *, with_reference: bool = False) -> bytes:
+        """Serialise the data graph deterministically (same store, same bytes).
+
+        TriG and N-Quads name their graphs: the data is ``DATA_GRAPH``, and
+        with ``with_reference`` the reference graph follows as
+        ``REFERENCE_GRAPH``.  JSON-LD is compacted with the project's
+        prefixes as its ``@context`` (two named graphs with the reference).
+        Turtle and N-Triples hold one graph: the reference is merged in.
+        """
         try:
             rdf_format = EXPORT_FORMATS[fmt]
         except KeyError:
             raise StoreError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}") from None
         triples = self.data_triples()
+        reference = self.reference_triples() if with_reference else []
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            from .jsonld import to_jsonld
+
+            graphs = {str(DATA_GRAPH): triples, str(REFERENCE_GRAPH): reference} if with_reference else {None: triples}
+            return to_jsonld(graphs, PREFIXES)
         if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            items: Iterable[ox.Triple | ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+            data, ref = ox.NamedNode(str(DATA_GRAPH)), ox.NamedNode(str(REFERENCE_GRAPH))
+            items: Iterable[ox.Triple | ox.Quad] = [*(ox.Quad(t.subject, t.predicate, t.object, data) for t in triples),
+                                                   *(ox.Quad(t.subject, t.predicate, t.object, ref) for t in reference)]
         else:
-            items = triples
+            items = sorted(set(triples) | set(reference), key=lambda t: (_term_key(t.subject), str(t.predicate),
+                                                                         _term_key(t.object))) if reference else triples
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         kwargs = {"prefixes": prefixes} if prefixes else {}
         out = ox.serialize(items, format=rdf_format, **kwargs)
