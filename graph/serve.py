@@ -33,6 +33,7 @@ import contextlib
 import http.client
 import os
 import queue
+import re
 import shutil
 import socket
 import subprocess
@@ -102,6 +103,31 @@ def check_query(text: str) -> str:
     from .query import NamedQuery, _check_syntax
 
     return _check_syntax(NamedQuery("query", text))
+
+
+_COMMENTS_STRINGS = re.compile(r"""#[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_DATASET = re.compile(r"(?<![?$:\w])FROM\s+(NAMED\s+)?(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*))", re.I)
+
+
+def dataset_params(text: str) -> list[tuple[str, str]]:
+    """A query's ``FROM``/``FROM NAMED`` clauses as SPARQL protocol parameters (the Oxigraph server, which
+    serves the union of the graphs as its default graph, heeds those, not the clauses).
+
+    >>> dataset_params("SELECT * FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }")
+    [('default-graph-uri', 'urn:a'), ('named-graph-uri', 'urn:b')]
+    >>> dataset_params('SELECT ?from WHERE { ?from rdfs:label "from <urn:x>" }')
+    []
+    """
+    out = []
+    for m in _DATASET.finditer(_COMMENTS_STRINGS.sub(" ", text)):
+        named, iri, prefix, local = m.groups()
+        if iri is None:
+            ns = PREFIXES.get(prefix or "")
+            if ns is None:
+                raise QueryError(f"query: FROM {prefix or ''}:{local}: unknown prefix; write the graph's full IRI in <>")
+            iri = ns + local
+        out.append(("named-graph-uri" if named else "default-graph-uri", iri))
+    return out
 
 
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/n-quads", "application/trig",
@@ -566,9 +592,9 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return self._send(403, FEDERATION_REFUSED)
             try:
                 form = check_query(text)
+                graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])] or dataset_params(text)
             except QueryError as e:
                 return self._send(400, f"{e}\n")
-            graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])]
             path = "/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
             accept = self.headers.get("Accept") or "application/sparql-results+json"
             if form == "graph":

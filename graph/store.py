@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -367,8 +368,12 @@ class AllianceStore:
     # ------------------------------------------------------------------ reading
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run SPARQL over data and reference (union default graph), prefixes predeclared."""
-        return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        """Run SPARQL over data and reference (union default graph), prefixes predeclared.
+
+        A query that names its own dataset (``FROM``, ``FROM NAMED``) is run
+        over that dataset; the reference data is the graph ``REFERENCE_GRAPH``.
+        """
+        return self.ox.query(sparql, use_default_graph_as_union=not has_dataset_clause(sparql), prefixes=PREFIXES)
 
     def query_data(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL over the data graph alone (articles, claims, edges), prefixes predeclared.
@@ -402,9 +407,20 @@ class AllianceStore:
             "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
             "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
             "actors": one(q),
-            "triples": one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+            "triples": one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") + one(self._actor_reference_count()),
             "relations": dict(sorted(per_rel.items())),
         }
+
+    def _actor_reference_count(self) -> str:
+        """A COUNT of what ``data_triples`` adds to the data graph: type, label and iso3 of the actors it mentions.
+
+        So ``stats``' triples are the triples ``export`` and ``push`` send.
+        """
+        keep = " ".join(f"<{iri}>" for iri in (RDF.type, RDFS.label, AG.iso3))
+        return (f"SELECT (COUNT(*) AS ?n) WHERE {{ "
+                f"{{ SELECT DISTINCT ?a WHERE {{ {{ ?a ?p ?o }} UNION {{ ?s ?p ?a }} "
+                f"FILTER(isIRI(?a) && STRSTARTS(STR(?a), \"{ACTOR}\")) }} }} "
+                f"GRAPH <{REFERENCE_GRAPH}> {{ ?a ?k ?v VALUES ?k {{ {keep} }} }} FILTER NOT EXISTS {{ ?a ?k ?v }} }}")
 
     def data_triples(self) -> list[ox.Triple]:
         """The data graph plus type, label and iso3 of every actor it mentions, sorted."""
@@ -488,6 +504,26 @@ class AllianceStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# what is not SPARQL keywords: comments, IRIs, and the four kinds of string literal
+_NOT_CODE = re.compile(r"""#[^\n]*|<[^<>"{}|^`\\\s]*>|"""
+                       r'''"""(?:[^"\\]|\\.|"(?!""))*"""|'''
+                       r"""'''(?:[^'\\]|\\.|'(?!''))*'''|"""
+                       r'''"(?:[^"\\\n]|\\.)*"|'''
+                       r"""'(?:[^'\\\n]|\\.)*'""")
+_FROM = re.compile(r"(?<![?$:\w])FROM(?![\w:])", re.I)
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query names its own dataset (``FROM`` or ``FROM NAMED``), outside strings, IRIs and comments.
+
+    >>> has_dataset_clause("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }"), has_dataset_clause("select * from named <urn:g> {}")
+    (True, True)
+    >>> has_dataset_clause('SELECT ?from WHERE { ?from rdfs:label "from" ; ag:from <urn:from> } # from here')
+    False
+    """
+    return bool(_FROM.search(_NOT_CODE.sub(" ", sparql)))
 
 
 def _default_vocabulary() -> Vocabulary:

@@ -98,3 +98,56 @@ def test_a_failed_build_leaves_the_previous_store_as_it_was(run, here: Path) -> 
     assert failed.exit_code == 1 and "no article or fact files found in empty" in failed.stderr
     assert stats(run) == before
     assert not list(here.glob(".alliance-graph.*"))
+
+
+def test_stats_counts_the_triples_export_and_push_send(run, here: Path) -> None:
+    from graph.store import open_store
+    from graph.vocab import load_vocabulary
+
+    assert run("build").exit_code == 0
+    exported = run("export", "--format", "ntriples").stdout.splitlines()
+    assert stats(run)["triples"] == len(exported)
+    with open_store(".alliance-graph", load_vocabulary(), read_only=True) as store:
+        assert len(store.data_triples()) == len(exported)  # what push sends (graph/remote.py)
+
+
+REFERENCE = "https://w3id.org/alliance-graph/graph/reference"
+
+
+def test_from_is_honoured_by_query_and_serve(run, here: Path) -> None:
+    from tests._serving import serving
+
+    assert run("build").exit_code == 0
+
+    def count(*query_args: str) -> int:
+        result = run("query", *query_args, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        return int(result.stdout.splitlines()[1])
+
+    union = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    reference = count(f"SELECT (COUNT(*) AS ?n) FROM <{REFERENCE}> WHERE {{ ?s ?p ?o }}")
+    named = count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{REFERENCE}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert 0 < reference == named < union
+    in_reference = count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{REFERENCE}> {{ ?s ?p ?o }} }}")
+    assert reference == in_reference  # the reference graph alone, as FROM asked
+
+    import urllib.parse
+    import urllib.request
+
+    with serving(here / ".alliance-graph", "--quiet") as (url, _proc, _lines):
+        for query, want in ((f"SELECT (COUNT(*) AS ?n) FROM <{REFERENCE}> WHERE {{ ?s ?p ?o }}", reference),
+                            ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union)):
+            req = urllib.request.Request(url + "sparql?" + urllib.parse.urlencode({"query": query}),
+                                         headers={"Accept": "text/csv"})
+            with urllib.request.urlopen(req, timeout=20) as resp:
+                assert int(resp.read().decode().split()[1]) == want
+
+
+def test_the_sparql_page_declares_every_prefix_queries_get() -> None:
+    import re
+
+    from graph.sparql_page import sparql_page
+    from graph.terms import PREFIXES
+
+    listed = re.search(r"Prefixes (.*?) are declared", sparql_page()).group(1)
+    assert listed.split(", ") == [f"{p}:" for p in PREFIXES] and "rdf:" in listed and "skos:" in listed
