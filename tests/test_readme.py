@@ -24,7 +24,15 @@ def section(title: str) -> str:
 def test_quickstart_has_exactly_two_commands() -> None:
     (block,) = re.findall(r"```sh\n(.*?)```", section("Quickstart"), re.S)
     commands = [line for line in block.splitlines() if line.strip()]
-    assert commands == ['pip install -e . && alliances build', 'pip install -e ".[test]" && python -m pytest']
+    assert commands == ['python3 -m venv .venv && . .venv/bin/activate && pip install -e . && alliances build',
+                        '. .venv/bin/activate && pip install -e ".[test]" && python -m pytest']
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    (block,) = re.findall(r"```sh\n(.*?)```", section("Quickstart"), re.S)
+    test_command = block.strip().splitlines()[1]
+    ci = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci.splitlines(), ".ci/run must run the README's test command as written"
 
 
 def test_library_example_runs_and_prints_what_it_says() -> None:
