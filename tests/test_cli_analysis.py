@@ -147,7 +147,7 @@ def test_report_is_byte_identical_across_builds(run: Callable[..., Result], tmp_
 def test_readme_examples_are_real_output(run: Callable[..., Result], tmp_path: Path) -> None:
     from tests.conftest import PROJECT
 
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT / "docs" / "analysis.md").read_text(encoding="utf-8")
     store = tmp_path / "store"
     assert run("ingest", "--no-extract", "--store", store, PROJECT / "seeds").exit_code == 0
     analyze = run("analyze", "--store", store, "--top", "3").stdout
