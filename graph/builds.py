@@ -49,7 +49,7 @@ def fresh_store(location: Path | str, vocab: Vocabulary, inputs: Sequence[Path |
     target = Path(location)
     if not is_build_store(target):
         what = "is not a folder" if target.exists() and not target.is_dir() else (
-            "holds a store that ingest (or build --store) added to")
+            "holds a store that ingest, build --store or an older version wrote")
         raise StoreError(f"{target}: {what}, and build makes a new store: give --store {target} "
                          f"to add to it, or name another --store")
     guard = snapshots.WriterLock(target) if target.is_dir() else None  # no ingest into it while we build

@@ -72,7 +72,7 @@ def test_build_never_replaces_a_store_that_ingest_added_to(run, here: Path) -> N
     refused = run("build")
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[-1] == (
-        "Error: .alliance-graph: holds a store that ingest (or build --store) added to, and build makes a new store: "
+        "Error: .alliance-graph: holds a store that ingest, build --store or an older version wrote, and build makes a new store: "
         "give --store .alliance-graph to add to it, or name another --store")
     assert stats(run) == before
 
