@@ -520,6 +520,10 @@ def train(paths: tuple[Path, ...], output: Path, corpus: Path | None, base: str 
         how = f"refined {base or 'the shipped model'} with {len(docs)} articles' curated facts"
     digest = model.save(output)
     click.echo(f"{how}, {len(model.features)} features", err=True)
+    unmatched = model.meta.get("refined", {}).get("unmatched", 0) if not annotations else 0
+    if unmatched:
+        click.echo(f"warning: {unmatched} curated fact(s) matched no sentence that names both actors; "
+                   "they taught nothing (check their evidence and actors)", err=True)
     click.echo(f"wrote {output} (sha256 {digest[:16]})", err=True)
 
 

@@ -72,6 +72,8 @@ class Relation:
     collective_cues: tuple[str, ...] = ()  # "G7 is a group of seven countries, A, B ...": A memberOf G7
     travel_cues: tuple[str, ...] = ()  # "flew to Manila", "during a visit to Lusaka": the destination is the object
     plain_cues: tuple[str, ...] = ()  # the ag:cue literals themselves
+    opinion_cues: tuple[str, ...] = ()  # "A and B agree that ...": with a clause as complement, an opinion
+    stationed_cues: tuple[str, ...] = ()  # "troops in Iraq": forces or bases, whose place is a party
 
     @property
     def directed(self) -> bool:
@@ -315,6 +317,8 @@ def _compile(directory: Path) -> Vocabulary:
             collective_cues=_texts(g, p, AG.collectiveCue),
             travel_cues=_texts(g, p, AG.travelCue),
             plain_cues=_texts(g, p, AG.cue),
+            opinion_cues=_texts(g, p, AG.opinionCue),
+            stationed_cues=_texts(g, p, AG.stationedCue),
         )
     actors: dict[str, Actor] = {}
     for kind in ("State", "Organization"):

@@ -82,6 +82,8 @@ def main() -> None:
     ap.add_argument("--cv", type=int, metavar="K", default=0,
                     help="K-fold cross-validation on train+dev (by document): each fold's model is trained on the "
                          "others with the shipped model's settings (scripts/train_model.py); --split is ignored")
+    ap.add_argument("--thresholds", default="", metavar="T,T,…",
+                    help="with --cv: score each fold's model at each of these thresholds (to choose the shipped one)")
     args = ap.parse_args()
 
     vocab = load_vocabulary()
@@ -101,12 +103,21 @@ def main() -> None:
 
         folds = [[d for n, d in enumerate(docs) if n % args.cv == k] for k in range(args.cv)]
         runs = []
+        sweep = [float(t) for t in args.thresholds.split(",") if t.strip()]
+        swept: dict[float, dict[str, set[tuple[str, str, str]]]] = {t: {} for t in sweep}
         for k, held in enumerate(folds):
             rest = [d for j, f in enumerate(folds) if j != k for d in f]
             model = train(rest, vocab, seed=SETTINGS["seed"], c=SETTINGS["c"], threshold=SETTINGS["threshold"],
                           rules_stand=SETTINGS["rules_stand"])
             runs.append((held, extract_many([d.article for d in held], vocab, model=model)))
+            for t in sweep:
+                model.thresholds = [t] * len(model.labels)
+                for d, facts in zip(held, extract_many([d.article for d in held], vocab, model=model), strict=True):
+                    swept[t][d.name] = {key(f.subject, f.relation, f.object, symmetric) for f in facts}
             print(f"fold {k + 1}/{args.cv}: trained on {len(rest)} documents", file=sys.stderr)
+        for t in sweep:
+            res = score(gold, swept[t], polarity)
+            print("threshold {:.2f}: exact P {:.3f} R {:.3f} F1 {:.3f}".format(t, *res["exact"]))
     else:
         runs = [(docs, extract_many([d.article for d in docs], vocab, model=args.model))]
     for held, found in runs:

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from ..model import Article, Fact
 from ..vocab import Vocabulary
-from .candidates import candidates
-from .classifier import DEFAULT_MODEL, Model, label_fact, load_model
+from .candidates import Candidate, candidates
+from .classifier import DEFAULT_MODEL, Model, fact_label, label_fact, load_model
 from .compiled import Compiled, compiled
 from .documents import Unit, read_sentences
-from .features import SentenceFeatures, pair_features
+from .features import UNASSERTED, VENUE, SentenceFeatures, pair_features
 from .nlp import MODEL_NAMES, load_pipeline
 from .rules import facts_in_sentence
 
@@ -85,17 +85,43 @@ def _rules_facts(unit: Unit, rules: Compiled) -> list[tuple[str, str, str, float
 
 
 def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str, str, float]]:
+    """The model's facts for each candidate pair, beside the rules' facts.
+
+    With ``rules_stand`` the rules' facts are kept, unless the model was refined on a user's
+    corrections and now scores that fact's label under its veto floor (``meta["veto"]``: a rejected
+    curated fact overrules the rules that read it).  No model fact comes from a pair whose link the
+    sentence questions, denies or only plans, and no symmetric one from a pair of which one actor is
+    only the place where something happened.
+    """
     cands = candidates(unit.sentence)
     if not cands:
         return []
     sf = SentenceFeatures.of(unit.sentence, rules)
-    out = [(subj, rel, obj, conf) for (subj, rel, obj), conf in sf.rule_facts.items()] if clf.meta.get("rules_stand") else []
+    veto = clf.meta.get("veto") or {}
+    out: list[tuple[str, str, str, float]] = []
+    scored: dict[frozenset[str], tuple[Candidate, dict[str, float]]] = {}
     for c in cands:
-        for label, p in clf.predict(pair_features(c, sf, rules)):
+        feats = pair_features(c, sf, rules)
+        scores = dict(zip(clf.labels, clf.scores(feats), strict=True))
+        scored[frozenset((c.a, c.b))] = (c, scores)
+        if feats.get(UNASSERTED):
+            continue
+        for label, p in clf.predict_scores(scores):
             subj, rel, obj = label_fact(label, c.a, c.b)
+            if feats.get(VENUE) and rel in rules.symmetric:
+                continue  # a place is no party: "Ghana and Togo signed a pact in Paris"
             want = rules.object_kind.get(rel)
             if want and (rules.actor_kind.get(obj) != want or rules.actor_kind.get(subj) == want):
                 continue  # "memberOf" needs an organisation as object and a state as subject
             out.append((subj, rel, obj, p))
+    if clf.meta.get("rules_stand"):
+        for (subj, rel, obj), conf in sf.rule_facts.items():
+            hit = scored.get(frozenset((subj, obj)))
+            if hit is not None:
+                c, scores = hit
+                label = fact_label(subj, rel, c.a, rules.symmetric)
+                if label in veto and scores.get(label, 1.0) < veto[label]:
+                    continue  # a user's correction overrules the rules here
+            out.append((subj, rel, obj, conf))
     out.sort(key=lambda f: -f[3])
     return out

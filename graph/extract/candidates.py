@@ -21,7 +21,9 @@ class Anchor:
     """Where an actor stands in a sentence: a token index and how the actor is named there."""
 
     i: int
-    kind: str  # name, alias, demonym, capital, metonym, person; ref (a phrase naming two actors), pron (he/she)
+    # name, alias, demonym, capital, metonym, person; ref (a phrase naming two actors), desc ("the Gulf
+    # state": one actor named before), pron (he/she)
+    kind: str
     confidence: float = 1.0
 
 
@@ -43,8 +45,8 @@ def anchors(s: Sentence) -> dict[str, list[Anchor]]:
         root = doc[m.start:m.end].root
         out.setdefault(m.actor, []).append(Anchor(root.i, m.kind))
     for i, actors in s.pairs.items():
-        for actor, conf in actors.items():
-            out.setdefault(actor, []).append(Anchor(i, "ref", conf))
+        for actor, conf in actors.items():  # "the two countries" names two, "the Gulf state" one
+            out.setdefault(actor, []).append(Anchor(i, "ref" if len(actors) > 1 else "desc", conf))
     if s.previous:
         for t in s.sent:
             if t.pos_ == "PRON" and t.lower_ in ("he", "she"):

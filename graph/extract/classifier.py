@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["Model", "DEFAULT_MODEL", "load_model", "labels_for", "label_fact"]
+__all__ = ["Model", "DEFAULT_MODEL", "load_model", "labels_for", "label_fact", "fact_label"]
 
 FORMAT = "alliance-graph extractor model"
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.model.gz"
@@ -53,6 +53,17 @@ def label_fact(label: str, a: str, b: str) -> tuple[str, str, str]:
     return a, label, b
 
 
+def fact_label(subject: str, relation: str, a: str, symmetric: frozenset[str] | set[str]) -> str:
+    """The label that states ``subject relation …`` about a pair whose first-named actor is ``a``.
+
+    >>> fact_label("USA", "sanctions", "IRN", frozenset())
+    'sanctions<'
+    """
+    if relation in symmetric:
+        return relation
+    return f"{relation}>" if subject == a else f"{relation}<"
+
+
 @dataclass
 class Model:
     """Weights, labels and thresholds; ``scores`` gives each label's probability for a feature dict."""
@@ -78,7 +89,11 @@ class Model:
 
     def predict(self, feats: dict[str, float]) -> list[tuple[str, float]]:
         """(label, probability) of every label at or above its threshold."""
-        return [(lab, p) for lab, p, t in zip(self.labels, self.scores(feats), self.thresholds, strict=True) if p >= t]
+        return self.predict_scores(dict(zip(self.labels, self.scores(feats), strict=True)))
+
+    def predict_scores(self, scores: dict[str, float]) -> list[tuple[str, float]]:
+        """(label, probability) of the labels of ``scores`` at or above their thresholds."""
+        return [(lab, scores[lab]) for lab, t in zip(self.labels, self.thresholds, strict=True) if scores[lab] >= t]
 
     def explain(self, feats: dict[str, float], label: str, n: int = 3) -> list[str]:
         """The features that pushed ``label`` up the most, strongest first."""

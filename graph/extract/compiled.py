@@ -25,6 +25,8 @@ class Cue:
     collective: bool = False  # "G7 is a group of countries, A, B": members
     travel: bool = False  # "flew to Manila", "during a visit to Lusaka": the destination is the object
     official: bool = False  # a travel verb that counts only when a person or an official travels ("went to")
+    opinion: bool = False  # with a clause as complement it states an opinion ("agree that ...")
+    stationed: bool = False  # forces or bases: "in X" names a party ("US troops in Iraq")
 
 
 @dataclass
@@ -83,7 +85,7 @@ def _compile(vocab: Vocabulary) -> Compiled:
     for rel in vocab.relations.values():
         agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
         qualified, locative, collective = set(rel.qualified_cues), set(rel.locative_cues), set(rel.collective_cues)
-        travel = set(rel.travel_cues)
+        travel, opinion = set(rel.travel_cues), set(rel.opinion_cues)
         plain = set(rel.plain_cues) | agent | (inverse - travel) | qualified
         for cue in rel.cues:
             words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
@@ -92,7 +94,8 @@ def _compile(vocab: Vocabulary) -> Compiled:
                     rel.name, words, agent=cue in agent, inverse=cue in inverse,
                     qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
                     locative=cue in locative, plain=cue in plain, collective=cue in collective,
-                    travel=cue in travel, official=cue in travel and cue not in rel.plain_cues))
+                    travel=cue in travel, official=cue in travel and cue not in rel.plain_cues,
+                    opinion=cue in opinion, stationed=cue in set(rel.stationed_cues)))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return Compiled(

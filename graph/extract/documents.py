@@ -1,19 +1,32 @@
 """Articles → the sentences worth reading: parsed, with their actor mentions and references.
 
 A block of text is parsed only when it can hold a fact: two actors named in it, or one actor and a
-phrase that refers back to actors named earlier ("the two countries", "he").  Sentences longer than
+phrase that refers back to actors named earlier ("the two countries", "the Gulf state", "he").
+A headline and a dateline name actors without stating anything of them: their names are not
+mentions, but they count as named before for what follows.  Sentences longer than
 ``MAX_SENT_TOKENS`` are not read, so work per article stays bounded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Article
 from .compiled import Compiled
-from .mentions import _HE, _TWO, Mention, find_mentions, previous_person, two_countries
+from .mentions import (
+    _HE,
+    _TWO,
+    DESCRIPTION,
+    Mention,
+    dateline_end,
+    descriptions,
+    find_mentions,
+    headline_end,
+    previous_person,
+    two_countries,
+)
 from .nlp import MAX_SENT_TOKENS, _pipeline, blocks
 from .rules import Sentence
 
@@ -39,33 +52,58 @@ class Unit:
         return a, a + len(text.strip())
 
 
+@dataclass
+class History:
+    """The actors an article has named so far, with their offsets: states, organisations, people."""
+
+    states: list[tuple[int, str]] = field(default_factory=list)
+    orgs: list[tuple[int, str]] = field(default_factory=list)
+    people: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, at: int, m: Mention, rules: Compiled) -> None:
+        kind = rules.actor_kind.get(m.actor)
+        if m.kind == "person":
+            self.people.append((at, m.actor))
+        if kind == "State":
+            self.states.append((at, m.actor))
+        elif kind == "Organization":
+            self.orgs.append((at, m.actor))
+
+
 def read_sentences(articles: Sequence[Article], rules: Compiled, batch_size: int = 64) -> Iterator[Unit]:
     """Every sentence of ``articles`` that names or refers to at least two actors, in order."""
     nlp = _pipeline()
-    # article index, block offset, doc, mentions, the states named so far in the article (offset, id)
-    # and the people named so far (offset, id)
-    jobs: list[tuple[int, int, Any, list[Mention], list[tuple[int, str]], list[tuple[int, str]]]] = []
+    jobs: list[tuple[int, int, Any, list[Mention], History]] = []
     for n, article in enumerate(articles):
-        history: list[tuple[int, str]] = []
-        people: list[tuple[int, str]] = []
-        for start, block in blocks(article.text):
+        history = History()
+        skip = headline_end(article.text)  # names in a headline or a dateline are no parties
+        for k, (start, block) in enumerate(blocks(article.text)):
+            if k < 2 and start >= skip:
+                skip = max(skip, start + dateline_end(block))
             doc = nlp.make_doc(block)
-            mentions = find_mentions(doc, rules)
-            history.extend((start + doc[m.start].idx, m.actor) for m in mentions
-                           if rules.actor_kind.get(m.actor) == "State")
-            people.extend((start + doc[m.start].idx, m.actor) for m in mentions if m.kind == "person")
-            if len({m.actor for m in mentions}) >= 2 or (history and _TWO.search(block)) or (
-                    mentions and people and _HE.search(block)):
-                jobs.append((n, start, doc, mentions, history, people))
+            found = find_mentions(doc, rules)
+            mentions = []
+            for m in found:
+                at = start + doc[m.start].idx
+                history.add(at, m, rules)
+                if at >= skip:
+                    mentions.append(m)
+            # the history is shared and grows: each sentence looks only at what came before it
+            if len({m.actor for m in mentions}) >= 2 or (history.states and _TWO.search(block)) or (mentions and (
+                    ((history.states or history.orgs) and DESCRIPTION.search(block)) or
+                    (history.people and _HE.search(block)))):
+                jobs.append((n, start, doc, mentions, history))
     docs = nlp.pipe((job[2] for job in jobs), batch_size=batch_size)
-    for (n, start, _, mentions, history, people), doc in zip(jobs, docs, strict=True):
+    for (n, start, _, mentions, history), doc in zip(jobs, docs, strict=True):
         for sent in doc.sents:
             if len(sent) > MAX_SENT_TOKENS:
                 continue
             ms = [m for m in mentions if sent.start <= m.start < sent.end]
-            pairs = two_countries(sent, start, history)
-            previous = previous_person(sent, start, people)
-            named = {m.actor for m in ms} | {k for p in pairs.values() for k in p}
+            named = {m.actor for m in ms}
+            refs = descriptions(sent, start, history.states, history.orgs, ms)
+            refs.update(two_countries(sent, start, history.states))
+            previous = previous_person(sent, start, history.people)
+            named |= {k for p in refs.values() for k in p}
             if len(named | set(previous)) < 2:
                 continue
-            yield Unit(n, start, Sentence(sent, ms, rules, pairs, previous))
+            yield Unit(n, start, Sentence(sent, ms, rules, refs, previous))

@@ -19,11 +19,15 @@ from typing import Any
 
 from .candidates import Anchor, Candidate, head_chain
 from .compiled import Compiled, Cue
-from .rules import Sentence, facts_in_sentence
+from .rules import Sentence, facts_in_sentence, opinion
 from .rules import match as cue_length
-from .words import CONDITIONAL_MARKS, HEDGES, IRREALIS_COMP, IRREALIS_OBJ, MODALS, NEGATIONS
+from .rules.modality import irrealis
+from .words import CONDITIONAL_MARKS, HEDGES, IRREALIS_COMP, IRREALIS_OBJ, MODALS, NEGATIONS, UNREAL_HEADS
 
-__all__ = ["SentenceFeatures", "pair_features"]
+__all__ = ["SentenceFeatures", "pair_features", "UNASSERTED", "VENUE"]
+
+UNASSERTED = "unasserted"  # the sentence questions, denies or only plans what links the pair: no fact
+VENUE = "venue"  # one of the two is only where something happened ("signed in Paris"): no symmetric relation
 
 LIST_WORDS = frozenset({",", "and", "or", "&", "as", "well", "the", "both", "also", ";"})
 PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout"})
@@ -50,6 +54,7 @@ class SentenceFeatures:
     question: bool = False
     conditional: bool = False
     n_actors: int = 0
+    opinions: set[int] = field(default_factory=set)  # heads of opinion cues ("agree that ...")
 
     @classmethod
     def of(cls, s: Sentence, rules: Compiled) -> SentenceFeatures:
@@ -61,6 +66,9 @@ class SentenceFeatures:
                     n = cue_length(toks, idx, cue.words)
                     if n:
                         span = s.sent.doc[tok.i:tok.i + n]
+                        if cue.opinion and opinion(span.root):
+                            out.opinions.add(span.root.i)  # "A and B agree that ...": no agreement
+                            continue
                         out.cues.append(CueHit(cue, span.root, tok.i, tok.i + n))
         for subj, rel, obj, conf in facts_in_sentence(s, rules):
             key = (subj, rel, obj)
@@ -283,8 +291,29 @@ def pair_features(c: Candidate, sf: SentenceFeatures, rules: Compiled) -> dict[s
 
     # modality on the way between the two and at their meeting point
     _modality([*up, lca, *down], out, "")
+    if not asserted([*up, lca, *down], lca, sf):
+        out[UNASSERTED] = 1.0
+    if (out.get("placeA") or out.get("placeB")) and not any(h.cue.stationed for h in sf.cues) and not any(
+            {s, o} == {c.a, c.b} for s, _, o in sf.rule_facts):
+        out[VENUE] = 1.0
     if sf.question:
         out["question"] = 1.0
     if sf.conditional:
         out["s_cond"] = 1.0
     return out
+
+
+def asserted(path: list[Any], lca: Any, sf: SentenceFeatures) -> bool:
+    """Whether the sentence asserts what links the pair: not a question, a denial on the way between the
+    two, an opinion ("agree that"), or a plan, wish or hypothesis at their meeting point."""
+    if sf.question:
+        return False
+    for t in path:
+        if t.i in sf.opinions:
+            return False
+        if t.lemma_.lower() in UNREAL_HEADS and t.pos_ != "ADP" and any(c.dep_ in ("xcomp", "prep") for c in t.children):
+            return False  # "is about to sign", "on the verge of joining"
+        for c in t.children:
+            if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "preconj") and c.lower_ in NEGATIONS):
+                return False
+    return not irrealis(sf.sentence, lca)

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..model import Article
 from ..vocab import Vocabulary
 from .candidates import candidates
-from .classifier import Model, labels_for
+from .classifier import Model, fact_label, labels_for
 from .compiled import compiled
 from .documents import read_sentences
 from .features import SentenceFeatures, pair_features
@@ -39,6 +39,9 @@ __all__ = ["GoldRow", "GoldDoc", "Example", "read_annotations", "read_curated", 
            "is_annotation_file"]
 
 NAME = "learned/2.0"
+# a label a user's correction rejected somewhere: the rules' facts of that label stand only where the
+# refined model gives them at least this probability
+REFINED_VETO = 0.05
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,6 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return inter > 0 and inter >= 0.5 * min(a1 - a0, b1 - b0)
 
 
-def _label(row: GoldRow, a: str, symmetric: frozenset[str]) -> str:
-    if row.relation in symmetric:
-        return row.relation
-    return f"{row.relation}>" if row.subject == a else f"{row.relation}<"
-
-
 def _batches(docs: Iterable[GoldDoc], size: int) -> Iterator[list[GoldDoc]]:
     batch: list[GoldDoc] = []
     for d in docs:
@@ -168,7 +165,7 @@ def examples(docs: Iterable[GoldDoc], vocab: Vocabulary, batch_size: int = 32) -
                 else:
                     continue
                 for r in rows:
-                    labels[_label(r, c.a, symmetric)] = int(r.positive)
+                    labels[fact_label(r.subject, r.relation, c.a, symmetric)] = int(r.positive)
                 yield Example(pair_features(c, sf, rules), labels, doc.weight, doc.name, (c.a, c.b), rows)
 
 
@@ -282,6 +279,11 @@ def refine(base: Model, docs: Sequence[GoldDoc], vocab: Vocabulary, *, c: float 
         theta = minimize(loss, theta0, jac=True, method="L-BFGS-B").x
         weights[active, j] = theta[:-1].astype(np.float32)
         bias[j] = float(theta[-1])
-    meta = {**base.meta, "refined": {"base": base.meta.get("data"), "documents": len(docs), "examples": len(data),
-                                     "labels": touched, "data": data_hash(docs), "C": c}}
+    matched = {id(r) for ex in data for r in ex.matched}
+    unmatched = sum(1 for d in docs for r in d.rows if id(r) not in matched)
+    rejected = sorted({lab for ex in data for lab, y in ex.labels.items() if y == 0})
+    veto = {**base.meta.get("veto", {}), **dict.fromkeys(rejected, REFINED_VETO)}
+    meta = {**base.meta, "veto": veto,
+            "refined": {"base": base.meta.get("data"), "documents": len(docs), "examples": len(data),
+                        "labels": touched, "data": data_hash(docs), "C": c, "unmatched": unmatched}}
     return Model(base.name, base.labels, index, weights, bias, list(base.thresholds), meta)

@@ -18,7 +18,15 @@ IRREALIS_COMP = frozenset({
     "rumour", "rumor", "speculate", "fear", "mull", "weigh", "discuss", "debate", "push", "press", "lobby",
     # nouns: "Sweden's bid to join NATO", "an attempt to sign a deal"
     "bid", "effort", "proposal", "application", "ambition", "desire", "intention", "aspiration", "goal",
+    # "is about to sign", "poised to join", "on the verge of signing"
+    "about", "poised", "due", "verge", "brink",
 })
+# words that put what follows them in the future or in doubt ("about to", "on the verge of")
+UNREAL_HEADS = frozenset({"about", "verge", "brink", "poised", "due"})
+# verbs of meeting someone, whose object is a participant ("received the minister")
+MEETING_VERBS = frozenset({"meet", "visit", "host", "receive", "welcome"})
+# verbs that list members or parties ("the members include A, B and C")
+LISTING = frozenset({"include", "comprise", "consist", "number", "count"})
 # verbs whose direct object is unreal or undone ("proposed sanctions", "cancelled the visit")
 IRREALIS_OBJ = frozenset({
     "propose", "consider", "discuss", "debate", "mull", "weigh", "seek", "want", "plan", "request", "demand",

@@ -15,7 +15,7 @@ from .arguments import arguments, collective_args, locative_args, travel_args
 from .grammar import Args, Sentence
 from .modality import irrealis, qualified
 
-__all__ = ["Sentence", "facts_in_sentence"]
+__all__ = ["Sentence", "facts_in_sentence", "opinion"]
 
 
 def facts_in_sentence(s: Sentence, rules: Compiled) -> Iterator[tuple[str, str, str, float]]:
@@ -40,7 +40,7 @@ def facts_in_sentence(s: Sentence, rules: Compiled) -> Iterator[tuple[str, str, 
                 head = span.root
                 if head.dep_ == "compound" and not cue.agent and head.head.lemma_.lower() in rules.agent_words:
                     continue  # "treaty allies", "trade rivals": the noun it modifies says what they are
-                if irrealis(s, head, cue.agent):
+                if irrealis(s, head, cue.agent) or (cue.opinion and opinion(head)):
                     continue
                 if cue.qualifiers is not None and not qualified(s, head, cue.qualifiers):
                     continue
@@ -78,10 +78,16 @@ def match(toks: list[Any], idx: int, words: tuple[str, ...]) -> int:
     return k - idx
 
 
+def opinion(head: Any) -> bool:
+    """"A and B agree that ...": the cue verb's complement is a clause, so it states an opinion."""
+    return head.pos_ in ("VERB", "AUX") and any(
+        c.dep_ == "ccomp" or (c.dep_ == "mark" and c.lower_ == "that") for c in head.children)
+
+
 def pairs(args: Args, cue: Cue, rules: Compiled) -> Iterator[tuple[str, str, str, float]]:
     symmetric = cue.relation in rules.symmetric
     subjects, objects = args.subjects, args.objects
-    if symmetric and not objects and len(subjects) >= 2:
+    if symmetric and not objects and len(subjects) >= 2 and args.joint:
         names = sorted(subjects)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:

@@ -12,6 +12,8 @@ from ..words import (
     FROM_OBJECT_VERBS,
     HOLD,
     IRREALIS_OBJ,
+    LISTING,
+    MEETING_VERBS,
     OBJECT_PREPS,
     RECEIVE,
     SUBJECT_PREPS,
@@ -92,6 +94,7 @@ def noun_args(s: Sentence, noun: Any, cue: Cue, args: Args) -> None:
             continue
         elif word in SUBJECT_PREPS:
             own_subj.update(pobj(s, p))
+            args.joint = False  # "imports from A, B and C": sources side by side, not parties to each other
         elif word == "of":
             (own_subj if (has_obj_prep and not cue.agent) else own_obj).update(pobj(s, p))
         elif word in OBJECT_PREPS:
@@ -109,6 +112,7 @@ def noun_args(s: Sentence, noun: Any, cue: Cue, args: Args) -> None:
     parties = between(s, noun)
     if parties is not None and cue.relation in s.rules.symmetric:
         args.subjects.update(parties)
+        args.joint = True
         return
     if cue.agent:
         agent_noun_args(s, noun, args, possessor, poss_pronoun, own_subj, own_obj)
@@ -170,8 +174,8 @@ def noun_args(s: Sentence, noun: Any, cue: Cue, args: Args) -> None:
                                  if k not in args.subjects})
             for k, v in vpassive.items():
                 args.objects.setdefault(k, v * 0.85)
-    if not args.objects:
-        args.objects.update(located)  # "US troops in Iraq"
+    if not args.objects and (cue.stationed or cue.relation not in s.rules.symmetric):
+        args.objects.update(located)  # "US troops in Iraq"; but "a pact signed in Paris" is not with France
 
 
 def locative_args(s: Sentence, head: Any, args: Args) -> None:
@@ -188,6 +192,8 @@ def locative_args(s: Sentence, head: Any, args: Args) -> None:
             elif c.dep_ == "dobj":  # "held talks with X in Moscow"
                 withs.extend(p for p in c.children if p.dep_ == "prep" and p.lower_ == "with")
                 place.update(s.places(c))
+                if head.lemma_ in MEETING_VERBS:  # "met the Ghanaian minister in Accra"
+                    participants.update(s.np(c, wide=False))
         for w in withs:
             participants.update(pobj(s, w))
             for g in w.children:  # "talks with his counterpart in Moscow"
@@ -207,9 +213,17 @@ def locative_args(s: Sentence, head: Any, args: Args) -> None:
             place.update(s.places(verb))
         if verb is not None and not participants and verb.lemma_ in ("hold", "attend", "have", "host"):
             participants.update(subjects_of(s, verb)[0])
+    # A place is no party: the host is a participant met at home ("A met B's minister in B's capital"),
+    # or the place where a single foreign guest came; "A and B met in C" makes C no host.
     kinds = s.rules.actor_kind
-    args.subjects.update({k: v for k, v in participants.items() if kinds.get(k) == "State" and k not in place})
-    args.objects.update(place)
+    states = {k: v for k, v in participants.items() if kinds.get(k) == "State"}
+    hosts = {k: v for k, v in place.items() if k in states}
+    guests = {k: v for k, v in states.items() if k not in place}
+    if not hosts and len(guests) == 1:
+        hosts = place
+    if hosts:
+        args.subjects.update(guests)
+        args.objects.update(hosts)
 
 
 def travel_args(s: Sentence, verb: Any, cue: Cue, args: Args) -> None:
@@ -271,8 +285,14 @@ def collective_args(s: Sentence, noun: Any, args: Args) -> None:
 
 def agent_noun_args(s: Sentence, noun: Any, args: Args, possessor: dict[str, float], poss_pronoun: bool,
                     own_subj: dict[str, float], own_obj: dict[str, float]) -> None:
-    """"Venezuela's creditor", "allies such as Germany", "X is a member of Y"."""
+    """"Venezuela's creditor", "allies such as Germany", "X is a member of Y", "its members include A, B"."""
     holder: dict[str, float] = {}
+    if noun.dep_ == "nsubj" and noun.head.lemma_ in LISTING:  # "the members of X include A, B and C"
+        for c in noun.head.children:
+            if c.dep_ in ("dobj", "attr"):
+                holder.update(s.np(c))
+            elif c.dep_ == "prep" and c.lower_ == "of":  # "consists of A and B"
+                holder.update(pobj(s, c))
     for c in noun.children:
         if c.dep_ in ("appos",) or (c.dep_ == "prep" and c.lower_ in ("as", "including", "like")):
             holder.update(s.np(c) if c.dep_ == "appos" else pobj(s, c))

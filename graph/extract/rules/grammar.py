@@ -24,6 +24,9 @@ from ..words import (
 class Args:
     subjects: dict[str, float] = field(default_factory=dict)
     objects: dict[str, float] = field(default_factory=dict)
+    # the subjects act together ("A and B signed"), so a symmetric cue relates them to each other; not
+    # when they only stand side by side in a list ("imports from A, B and C")
+    joint: bool = True
 
 
 class Sentence:
@@ -72,9 +75,11 @@ class Sentence:
                     continue  # "Estonia, a NATO member, ...": the apposition is a relation, not a name
                 self._np(c, out, preps, depth + (0 if dep in ("conj", "compound", "flat", "appos") else 1))
             elif dep == "prep" and (c.lower_ in preps or (c.lower_ == "as" and tok.lower_ == "such")):
-                for g in c.children:
-                    if g.dep_ in ("pobj", "prep", "pcomp"):
-                        self._np(g, out, preps, depth + 1)
+                # "from A and from B": the second preposition hangs on the first
+                for p in [c, *(g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADP")]:
+                    for g in p.children:
+                        if g.dep_ in ("pobj", "prep", "pcomp"):
+                            self._np(g, out, preps, depth + 1)
             elif dep == "amod" or (dep == "advmod" and c.lower_ == "such"):
                 self._np(c, out, preps, depth + 1)
 

@@ -13,6 +13,7 @@ from ..words import (
     NEGATIONS,
     OBJECT_PREPS,
     REPORTING,
+    UNREAL_HEADS,
     UNREAL_NOUNS,
 )
 from .grammar import Sentence
@@ -51,6 +52,8 @@ def irrealis(s: Sentence, cue: Any, agent: bool = False) -> bool:
                 return True  # "the possibility of an alliance", "talks on the creation of a trade zone"
             embedded = True
         hedgeable = not state_noun and not embedded
+        if head.lemma_ in UNREAL_HEADS and head.pos_ != "ADP" and head.i != cue.i and hedgeable:
+            return True  # "on the verge of signing", "poised to join"
         if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i \
                 and hedgeable:
             return True
