@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
+from .protocol import has_dataset_clause
 from .terms import AG as AG_NS
 from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
 from .terms import RDF as RDF_NS
@@ -504,26 +504,6 @@ class AllianceStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# what is not SPARQL keywords: comments, IRIs, and the four kinds of string literal
-_NOT_CODE = re.compile(r"""#[^\n]*|<[^<>"{}|^`\\\s]*>|"""
-                       r'''"""(?:[^"\\]|\\.|"(?!""))*"""|'''
-                       r"""'''(?:[^'\\]|\\.|'(?!''))*'''|"""
-                       r'''"(?:[^"\\\n]|\\.)*"|'''
-                       r"""'(?:[^'\\\n]|\\.)*'""")
-_FROM = re.compile(r"(?<![?$:\w])FROM(?![\w:])", re.I)
-
-
-def has_dataset_clause(sparql: str) -> bool:
-    """Whether a query names its own dataset (``FROM`` or ``FROM NAMED``), outside strings, IRIs and comments.
-
-    >>> has_dataset_clause("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }"), has_dataset_clause("select * from named <urn:g> {}")
-    (True, True)
-    >>> has_dataset_clause('SELECT ?from WHERE { ?from rdfs:label "from" ; ag:from <urn:from> } # from here')
-    False
-    """
-    return bool(_FROM.search(_NOT_CODE.sub(" ", sparql)))
 
 
 def _default_vocabulary() -> Vocabulary:

@@ -72,8 +72,8 @@ def test_build_never_replaces_a_store_that_ingest_added_to(run, here: Path) -> N
     refused = run("build")
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[-1] == (
-        "Error: .alliance-graph: holds a store that ingest, build --store or an older version wrote, and build makes a new store: "
-        "give --store .alliance-graph to add to it, or name another --store")
+        "Error: .alliance-graph: holds a store that ingest, build --store or an older version wrote, "
+        "and build makes a new store: give --store .alliance-graph to add to it, or name another --store")
     assert stats(run) == before
 
     added = run("build", "--store", ".alliance-graph", "--out", "site")  # no PATHS: the exports of what it holds
