@@ -682,7 +682,8 @@ def analyze(relations: tuple[str, ...], since: str | None, until: str | None, mi
     vocab = _vocab(ontology_dir)
     rels = _relations_option(relations)
     with open_store(store_path, vocab, read_only=store_path != "memory") as store:
-        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources, sources=sources)
+        G = analysis.project(store, relations=rels, since=since, until=until, min_sources=min_sources, sources=sources,
+                             evidence=False)  # the analysis reads no sentence: skip them
         change = None
         if compare_periods:
             a, sep, b = compare_periods.partition(":")
@@ -695,8 +696,10 @@ def analyze(relations: tuple[str, ...], since: str | None, until: str | None, mi
             if since or until:
                 raise click.UsageError("--compare sets its own periods; drop --since/--until")
             change = analysis.compare(
-                analysis.project(store, relations=rels, period=pa, min_sources=min_sources, sources=sources),
-                analysis.project(store, relations=rels, period=pb, min_sources=min_sources, sources=sources),
+                analysis.project(store, relations=rels, period=pa, min_sources=min_sources, sources=sources,
+                                 evidence=False),
+                analysis.project(store, relations=rels, period=pb, min_sources=min_sources, sources=sources,
+                                 evidence=False),
                 label_a=pa.label, label_b=pb.label, top=top or None)
         treaties = None
         if treaty_period:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -19,13 +20,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import yaml
-
 from .dates import DateProblem, read_date
 from .errors import InputError
 from .model import CURATED, Article, Fact
 
 if TYPE_CHECKING:
+    import yaml
+
     from .vocab import Vocabulary
 
 __all__ = [
@@ -220,13 +221,18 @@ def _txt_article(path: Path, text: str) -> Article:
     return Article(path=str(path), text=stripped, offset=offset, **fields)
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML without timestamps: a front matter's date stays text for ``graph.dates`` (2023-02-30 is not a crash)."""
+@functools.cache
+def _front_matter_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader without timestamps: a front matter's date stays text for ``graph.dates`` (2023-02-30 is no crash)."""
+    import yaml
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    class FrontMatterLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
+    return FrontMatterLoader
 
 
 def _md_article(path: Path, text: str) -> Article:
@@ -237,8 +243,10 @@ def _md_article(path: Path, text: str) -> Article:
         end = text.find("\n---", 4)
         if end == -1:
             raise InputError(path, "front matter starts with '---' but never ends")
+        import yaml  # here, not at the top: commands that read no YAML (query, stats) start faster
+
         try:
-            loaded = yaml.load(text[4:end], Loader=_FrontMatterLoader)  # a SafeLoader
+            loaded = yaml.load(text[4:end], Loader=_front_matter_loader())  # a SafeLoader
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             raise InputError(path, f"broken YAML front matter: {getattr(e, 'problem', e)}",
@@ -348,17 +356,22 @@ def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes
 
 # --------------------------------------------------------------------------- curated facts
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of every mapping as ``__line__``."""
+@functools.cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader that records the line of every mapping as ``__line__`` (made on first use: yaml loads lazily)."""
+    import yaml
 
+    class LineLoader(yaml.SafeLoader):
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _REQUIRED = ("subject", "relation", "object", "evidence")
 _TRUE = {"true", "yes", "1", "y"}
@@ -494,8 +507,10 @@ def load_facts(path: Path, vocab: Vocabulary, *, max_bytes: int = DEFAULT_MAX_BY
         except csv.Error as e:  # a field over csv's size limit, a NUL byte, ...
             raise InputError(path, f"broken CSV: {_short(e)}", line=reader.line_num + 1) from None
     else:
+        import yaml
+
         try:
-            data = yaml.load(text, Loader=_LineLoader)
+            data = yaml.load(text, Loader=_line_loader())
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             problem = getattr(e, "problem", None) or str(e).split("\n")[0]
