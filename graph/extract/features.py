@@ -64,7 +64,7 @@ class SentenceFeatures:
             for form in {tok.lower_, tok.lemma_.lower()}:
                 for cue in rules.cues.get(form, ()):
                     n = cue_length(toks, idx, cue.words)
-                    if n and not any(i in s.at for i in range(tok.i, tok.i + n)):  # not "Union" of a name
+                    if n:
                         span = s.sent.doc[tok.i:tok.i + n]
                         if cue.opinion and opinion(span.root):
                             out.opinions.add(span.root.i)  # "A and B agree that ...": no agreement
@@ -319,6 +319,7 @@ def asserted(path: list[Any], lca: Any, sf: SentenceFeatures) -> bool:
     if irrealis(sf.sentence, lca):
         return False
     on_path = {t.i for t in path}
-    hits = [h for h in sf.cues if h.head.i in on_path]
+    at = sf.sentence.at  # a cue inside an actor's name ("Union") links no one
+    hits = [h for h in sf.cues if h.head.i in on_path and not any(i in at for i in range(h.start, h.end))]
     # the cues that link the two are all denied, undone or hypothetical ("lifted sanctions on X")
     return not hits or not all(irrealis(sf.sentence, h.head, h.cue.agent) for h in hits)
