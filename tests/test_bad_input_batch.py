@@ -104,3 +104,13 @@ def test_the_store_refuses_a_bad_term_for_that_article_alone(vocab) -> None:
         store.write_article(bad, [])
     assert store.write_article(Article(path="y.txt", text="Cuba backs Venezuela."), []) == 0
     assert store.stats()["articles"] == 1
+
+
+def test_extract_passes_over_a_paragraph_with_a_lone_surrogate(vocab) -> None:
+    """The loaders refuse such text; an Article made in code still gets an id and its other paragraphs read."""
+    from graph.extract import extract
+    from graph.model import Article
+
+    article = Article(path="x.txt", text="\ud800 Russia and Cuba are allies.\n\nRussia and Cuba are close allies.")
+    facts = extract(article, vocab)
+    assert facts and {f.evidence for f in facts} == {"Russia and Cuba are close allies."}

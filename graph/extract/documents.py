@@ -9,6 +9,7 @@ mentions, but they count as named before for what follows.  Sentences longer tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,9 @@ class History:
             self.orgs.append((at, m.actor))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def read_sentences(articles: Sequence[Article], rules: Compiled, batch_size: int = 64) -> Iterator[Unit]:
     """Every sentence of ``articles`` that names or refers to at least two actors, in order."""
     nlp = _pipeline()
@@ -78,6 +82,8 @@ def read_sentences(articles: Sequence[Article], rules: Compiled, batch_size: int
         history = History()
         skip = headline_end(article.text)  # names in a headline or a dateline are no parties
         for k, (start, block) in enumerate(blocks(article.text)):
+            if _SURROGATE.search(block):  # spaCy cannot hash it (the loaders refuse such text): no facts here
+                continue
             if k < 2 and start >= skip:
                 skip = max(skip, start + dateline_end(block))
             doc = nlp.make_doc(block)
