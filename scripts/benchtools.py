@@ -7,8 +7,8 @@ alternate with the anchor's runs so that the machine's load falls on both.
 Two things a user's machine has that a test machine may not: the package's
 bytecode (pip writes it when installing; an editable install writes it on the
 first run, unless ``PYTHONDONTWRITEBYTECODE`` is set, which then makes every
-run compile the whole CLI from source, ~0.2 s): ``cli()`` compiles it once;
-and a machine of its own: each run also records the process's CPU seconds
+run compile the CLI from source): ``cli()`` compiles it once; and a machine
+of its own: each run also records the process's CPU seconds
 (user + system), which another agent's load inflates much less than the
 wall clock, and ``line()`` prints both.
 """
