@@ -153,6 +153,10 @@ def _report_error(e: AllianceGraphError | str) -> None:
     click.echo(f"Error: {e}", err=True)
 
 
+def _report_warning(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
 def _vocab(ontology_dir: Path) -> Vocabulary:
     from .vocab import load_vocabulary
 
@@ -165,8 +169,12 @@ def _ingest(paths: Iterable[Path], store: AllianceStore, vocab: Vocabulary, extr
     if not files:
         raise click.ClickException("no article or fact files found in " + ", ".join(map(str, paths)))
     errors: list[AllianceGraphError] = []
+    warnings: list[str] = []
     result = pipeline.ingest_files(_progress(files, label), store, vocab, extract=extract,
-                                   max_bytes=max_bytes, jobs=jobs, on_error=errors.append, model=model)
+                                   max_bytes=max_bytes, jobs=jobs, on_error=errors.append, model=model,
+                                   on_warning=warnings.append)
+    for w in warnings:
+        _report_warning(w)
     for e in errors:
         _report_error(e)
     click.echo(result.summary(), err=True)
@@ -255,31 +263,51 @@ def ingest(paths: tuple[str, ...], no_extract: bool, timeout: float, store_path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Folder for alliances.ttl, alliances.html and report.md.")
 @click.option("--no-extract", is_flag=True, help="Use curated facts only; do not extract from article text.")
-@store_option
+@click.option(
+    "--store", "store_path", metavar="PATH", envvar="ALLIANCE_GRAPH_STORE", default=".alliance-graph",
+    show_default=True, help="Without it, a new store of PATHS alone replaces the last build's store here. "
+                            "Named (or $ALLIANCE_GRAPH_STORE): PATHS are added to that store; 'memory': a store "
+                            "that lives only while the command runs.",
+)
 @ontology_option
 @max_bytes_option
 @jobs_option
 @model_option
 def build(paths: tuple[Path, ...], out_dir: Path, no_extract: bool, store_path: str, ontology_dir: Path,
           max_bytes: int, jobs: int, model: str | None) -> None:
-    """The main job: PATHS (default: the bundled seeds) → store → exports.
+    """The main job: the graph of exactly PATHS (default: the bundled seeds) → exports.
 
-    Ingests the articles and curated facts, then writes the Turtle export,
-    the interactive page and the report into --out.  The same input always
-    gives byte-identical files.
+    Ingests the articles and curated facts into a new store, then writes the
+    Turtle export, the interactive page and the report into --out.  The same
+    input always gives byte-identical files.  The new store replaces the
+    previous build's (.alliance-graph), so `query`, `serve` and the other
+    commands read this graph; a store that `ingest` added to is never
+    replaced.  With --store PATH, PATHS are added to that store instead
+    (none: its exports as it is), which is how to export what `ingest` gathered.
 
     \b
         alliances build                 # the bundled seeds into exports/
         alliances build news/ --out site/
+        alliances build --store .alliance-graph --out site/   # exports of what ingest gathered
     """
+    from click.core import ParameterSource
+
+    from .builds import build_store, store_note
+
+    named = click.get_current_context().get_parameter_source("store_path") != ParameterSource.DEFAULT
+    inputs = list(paths) if named and store_path != "memory" else list(paths) or [pipeline.SEEDS_DIR]
     vocab = _vocab(ontology_dir)
-    inputs = list(paths) or [pipeline.SEEDS_DIR]
     _check_model(model)
-    with open_store(store_path, vocab) as store:
-        result = _ingest(inputs, store, vocab, not no_extract, max_bytes, "Building", jobs, model)
+    result = None
+    with build_store(store_path, vocab, inputs, add=named) as store:
+        if inputs:
+            result = _ingest(inputs, store, vocab, not no_extract, max_bytes, "Building", jobs, model)
+        else:
+            click.echo(f"no PATHS: nothing added to {store_path}; writing its exports", err=True)
         for path in pipeline.build_exports(store, out_dir):
             click.echo(f"wrote {path}", err=True)
-    if not result.ok:
+    click.echo(store_note(store_path, added=named), err=True)
+    if result is not None and not result.ok:
         sys.exit(1)
 
 
@@ -390,10 +418,12 @@ def extract(files: tuple[Path, ...], fmt: str, out_dir: Path | None, ontology_di
         def each() -> Iterator[Article]:
             for path in _progress(find_inputs(plain), "Extracting"):
                 try:
-                    arts = load_articles(path, max_bytes=max_bytes)
+                    arts = load_articles(path, max_bytes=max_bytes, on_error=refuse)
                 except AllianceGraphError as e:
                     refuse(e)
                     continue
+                for note in (n for a in arts for n in a.notes):
+                    _report_warning(note)
                 read.extend(arts)
                 yield from arts
 
@@ -546,12 +576,20 @@ def _fmt_option(f: F) -> F:
                                       "csv (nodes.csv, edges.csv, claims.csv in the folder -o names).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (atomically) instead of stdout; with --format csv, the folder for the three files.")
+@click.option("--with-reference", is_flag=True,
+              help="Also write the reference graph (relations, actors, people of ontology/): a named graph of its own "
+                   "in trig, nquads and jsonld, merged in turtle and ntriples.")
 @projection_options
 @store_option
 @ontology_option
-def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str | None, until: str | None,
-           min_sources: int, store_path: str, ontology_dir: Path) -> None:
+def export(fmt: str, output: Path | None, with_reference: bool, relations: tuple[str, ...], since: str | None,
+           until: str | None, min_sources: int, store_path: str, ontology_dir: Path) -> None:
     """Write the graph (articles, claims, edges) as RDF, or the actor network for Gephi, Cytoscape, pandas, R.
+
+    TriG and N-Quads put the data in the named graph
+    https://w3id.org/alliance-graph/graph/data (and, with --with-reference,
+    the ontology's reference data in …/graph/reference); JSON-LD is
+    compacted with the project's prefixes as its @context.
 
     The actor network has the actors as nodes (label, kind, bloc,
     centrality) and one edge per pair and relation (polarity, sources,
@@ -567,6 +605,8 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
     vocab = _vocab(ontology_dir)
     rels = _relations_option(relations)
     network = fmt in GRAPH_FORMATS
+    if network and with_reference:
+        raise click.UsageError(f"--with-reference applies to the RDF formats, not {fmt}")
     if not network and (rels or since or until or min_sources > 1):
         raise click.UsageError(f"--relations, --since, --until and --min-sources apply to {', '.join(GRAPH_FORMATS)} only")
     if fmt == "csv" and output is None:
@@ -594,7 +634,7 @@ def export(fmt: str, output: Path | None, relations: tuple[str, ...], since: str
                 return
             data = formats.to_graphml(G, vocab) if fmt == "graphml" else formats.to_gexf(G, vocab)
         else:
-            data = store.export(fmt)
+            data = store.export(fmt, with_reference=with_reference)
     if output:
         write_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
@@ -833,14 +873,19 @@ def query(query_text: str | None, query_file: Path | None, params: tuple[str, ..
 @click.option("--allow-federation", is_flag=True,
               help="Let queries use SERVICE to call other endpoints (refused by default: the server would "
                    "fetch any URL a client names).")
+@click.option("--cors", "cors", metavar="ORIGIN", multiple=True,
+              help="Let browser pages from ORIGIN (e.g. https://yasgui.example; '*': any) query the endpoint: "
+                   "CORS headers and preflight answers. Repeatable; off by default.")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @store_option
 def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: int, max_memory: str | None,
-          allow_federation: bool, quiet: bool, store_path: str) -> None:
+          allow_federation: bool, cors: tuple[str, ...], quiet: bool, store_path: str) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, and the page.
 
     SPARQL at /sparql (GET or POST; results as JSON, XML, CSV or TSV by
-    Accept), the interactive page at /.  Updates and SERVICE are refused.
+    Accept; CONSTRUCT and DESCRIBE as Turtle unless an RDF format is
+    asked for), the interactive page at /.  Updates and SERVICE are refused.
+    --cors ORIGIN lets a browser SPARQL editor on another origin use it.
     While an ingest writes the store, the endpoint answers from the latest
     snapshot the ingest published.  The query engine runs with a memory
     limit and is restarted when it dies; when it cannot be, serve exits 1.
@@ -866,7 +911,8 @@ def serve(host: str, port: int, page: Path, timeout: float, max_result_bytes: in
     signal.signal(signal.SIGTERM, stop)
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     with Endpoint(store_path, host=host, port=port, page=page, timeout=timeout, log=log,
-                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation) as ep:
+                  max_result_bytes=max_result_bytes, max_memory=memory, allow_federation=allow_federation,
+                  cors=cors) as ep:
         click.echo(f"serving {ep.url} (SPARQL at {ep.url}sparql, read-only); Ctrl-C to stop", err=True)
         try:
             ep.serve_forever()

@@ -59,6 +59,8 @@ def read_feeds(sources: list[str], store: AllianceStore, vocab: Vocabulary, *, e
             Reader(store, vocab, fetcher, extract=extract, model=model, seen=seen) as reader:
         for source in sources:
             reader.read(source, result, on_new)
+    for note in (n for article, _ in result.new for n in article.notes):  # a date that was not one
+        click.echo(f"Warning: {note}", err=True)
     for e in result.errors:
         _report_error(e)
     click.echo(result.summary(), err=True)

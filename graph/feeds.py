@@ -169,9 +169,8 @@ class Reader:
             raise InputError(where or url, str(e)) from None
         meta = {"title": page.title or title, "date": page.date or date, "source": page.url or url,
                 "publisher": page.site or publisher, "license": page.license, "author": page.author or author}
-        try:
-            fields = _meta(where or url, meta)
-        except InputError:
+        fields = _meta(where or url, meta)
+        if fields["date"] is None and date and meta["date"] != date:  # the page's date was not one: the feed's
             fields = _meta(where or url, {**meta, "date": date})
         return Article(path=url, text=page.text, offset=0, **fields)
 

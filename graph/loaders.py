@@ -16,10 +16,11 @@ import io
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .dates import DateProblem, read_date
 from .errors import InputError
 from .model import CURATED, Article, Fact
 
@@ -45,7 +46,6 @@ FACT_SUFFIXES = (".yaml", ".yml", ".csv")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 HEADER_KEYS = ("title", "date", "source", "publisher", "license", "url", "author", "language")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]*):[ \t]*(.*?)\s*$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def is_article_file(path: Path) -> bool:
@@ -117,26 +117,36 @@ def _short(e: BaseException, limit: int = 200) -> str:
 
 
 def _check_date(path: Path | str, value: Any, line: int | None = None) -> str | None:
+    """A curated fact's date: any form ``graph.dates`` reads; anything else refuses the fact."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]", text)
-    if m:
-        text = m.group(1)
-    if not _DATE.match(text):
-        raise InputError(path, f"date {text!r} is not an ISO date (YYYY-MM-DD)", line=line)
     try:
-        if len(text) == 10:
-            dt.date.fromisoformat(text)
-        elif len(text) == 7:
-            dt.date.fromisoformat(text + "-01")
-    except ValueError:
-        raise InputError(path, f"date {text!r} is not a valid date", line=line) from None
-    return text
+        return read_date(value)
+    except DateProblem as e:
+        raise InputError(path, str(e), line=line) from None
+
+
+_DATE_KEYS = ("date", "published", "issued")
+
+
+def _article_date(path: Path | str, meta: dict[str, Any], line: int | None,
+                  lines: dict[str, int] | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """An article's date and, when it has one that is not a date, the warning to give (it is kept undated).
+
+    ``lines``: where each header key is in the file, for the warning.
+    """
+    present = [k for k in _DATE_KEYS if k in meta]
+    if not present:
+        return None, ()
+    key = next((k for k in present if meta[k] not in (None, "")), present[0])
+    value = meta[key]
+    where = (lines or {}).get(key, line)
+    try:
+        if value is None or not str(value).strip():
+            raise DateProblem(f"{key} is empty")
+        return read_date(value), ()
+    except DateProblem as e:
+        return None, (str(InputError(path, f"{e}; the article is kept, undated", line=where)),)
 
 
 _SCALARS = (str, int, float, bool, dt.date)
@@ -150,7 +160,8 @@ def _scalar(path: Path | str, key: str, value: Any, line: int | None = None) -> 
     raise InputError(path, f"field {key!r} must be a single value, not a {kind}", line=line)
 
 
-def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> dict[str, str | None]:
+def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None,
+          lines: dict[str, int] | None = None) -> dict[str, Any]:
     def s(key: str, *alts: str) -> str | None:
         for k in (key, *alts):
             v = _scalar(path, k, meta.get(k), line)
@@ -158,12 +169,14 @@ def _meta(path: Path | str, meta: dict[str, Any], line: int | None = None) -> di
                 return " ".join(str(v).split())
         return None
 
-    for k in ("date", "published", "issued"):
+    for k in _DATE_KEYS:
         _scalar(path, k, meta.get(k), line)
+    date, notes = _article_date(path, meta, line, lines)
 
     return {
         "title": s("title", "headline"),
-        "date": _check_date(path, meta.get("date") or meta.get("published") or meta.get("issued"), line),
+        "date": date,
+        "notes": notes,
         "source": s("source", "url", "link"),
         "publisher": s("publisher", "site", "outlet"),
         "license": s("license"),
@@ -185,14 +198,16 @@ def _authors(path: Path | str, meta: dict[str, Any], line: int | None) -> str | 
 
 def _txt_article(path: Path, text: str) -> Article:
     meta: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}  # header key -> line number
     offset = 0
     first_block, sep, _ = text.partition("\n\n")
     lines = first_block.split("\n")
     matches = [_HEADER_LINE.match(line) for line in lines]
     if sep and all(matches) and matches[0] and matches[0].group(1).lower() in HEADER_KEYS:
-        for m in matches:
+        for n, m in enumerate(matches, start=1):
             assert m is not None
             meta[m.group(1).lower()] = m.group(2)
+            key_lines.setdefault(m.group(1).lower(), n)
         offset = len(first_block) + 2
     body = text[offset:]
     # skip blank lines at the start of the body without changing offsets' meaning
@@ -200,14 +215,29 @@ def _txt_article(path: Path, text: str) -> Article:
     offset += len(body) - len(stripped)
     if not stripped.strip():
         raise InputError(path, "article has a header but no text")
-    fields = _meta(path, meta)
+    fields = _meta(path, meta, lines=key_lines)
     if not fields["title"]:
         fields["title"] = path.stem.replace("-", " ").replace("_", " ")
     return Article(path=str(path), text=stripped, offset=offset, **fields)
 
 
+@functools.cache
+def _front_matter_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader without timestamps: a front matter's date stays text for ``graph.dates`` (2023-02-30 is no crash)."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
+    return FrontMatterLoader
+
+
 def _md_article(path: Path, text: str) -> Article:
     meta: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}  # front matter key -> line number
     offset = 0
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
@@ -216,7 +246,7 @@ def _md_article(path: Path, text: str) -> Article:
         import yaml  # here, not at the top: commands that read no YAML (query, stats) start faster
 
         try:
-            loaded = yaml.safe_load(text[4:end])
+            loaded = yaml.load(text[4:end], Loader=_front_matter_loader())  # a SafeLoader
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             raise InputError(path, f"broken YAML front matter: {getattr(e, 'problem', e)}",
@@ -226,6 +256,10 @@ def _md_article(path: Path, text: str) -> Article:
         if loaded is not None and not isinstance(loaded, dict):
             raise InputError(path, "front matter must be a mapping of key: value")
         meta = {str(k).lower(): v for k, v in (loaded or {}).items()}
+        for n, row in enumerate(text[4:end].split("\n"), start=2):
+            key = re.match(r"^([A-Za-z_][\w-]*)\s*:", row)
+            if key:
+                key_lines.setdefault(key.group(1).lower(), n)
         nl = text.find("\n", end + 4)
         offset = len(text) if nl == -1 else nl + 1
     body = text[offset:]
@@ -233,7 +267,7 @@ def _md_article(path: Path, text: str) -> Article:
     offset += len(body) - len(stripped)
     if not stripped.strip():
         raise InputError(path, "article has no text")
-    fields = _meta(path, meta)
+    fields = _meta(path, meta, lines=key_lines)
     if not fields["title"]:
         m = re.search(r"^#\s+(.+)$", stripped, re.M)
         fields["title"] = m.group(1).strip() if m else path.stem
@@ -249,50 +283,69 @@ def _html_article(path: Path, text: str) -> Article:
         raise InputError(path, str(e)) from None
     meta = {"title": page.title, "date": page.date, "source": page.url, "publisher": page.site,
             "license": page.license, "author": page.author}
-    try:
-        fields = _meta(path, meta)
-    except InputError:
-        fields = _meta(path, {k: v for k, v in meta.items() if k != "date"})
+    fields = _meta(path, meta)
     if not fields["title"]:
         fields["title"] = path.stem
     return Article(path=str(path), text=page.text, offset=0, **fields)
 
 
-def _jsonl_articles(path: Path, text: str, max_bytes: int, first_line: int = 1) -> list[Article]:
-    """The articles of JSON Lines ``text`` whose first line is line ``first_line`` of ``path``."""
+def _jsonl_articles(path: Path, text: str, max_bytes: int, first_line: int = 1,
+                    on_error: Callable[[InputError], None] | None = None) -> list[Article]:
+    """The articles of JSON Lines ``text`` whose first line is line ``first_line`` of ``path``.
+
+    A bad line is passed to ``on_error`` and the others are read; without
+    ``on_error`` the first bad line is raised.
+    """
     articles = []
+    refused = 0
     for n, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
-        if max_bytes and len(line.encode("utf-8")) > max_bytes:
-            raise InputError(path, f"line is too large (limit {max_bytes:,} bytes)", line=n)
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"not valid JSON: {e.msg} at column {e.colno}", line=n) from None
-        except (ValueError, RecursionError) as e:  # a number too long to convert; nesting too deep
-            raise InputError(path, f"not usable JSON: {_short(e)}", line=n) from None
-        if not isinstance(obj, dict):
-            raise InputError(path, "each line must be a JSON object", line=n)
-        body = obj.get("text") or obj.get("body") or obj.get("content")
-        if not isinstance(body, str) or not body.strip():
-            raise InputError(path, "missing field 'text'", line=n)
-        meta = {str(k).lower(): v for k, v in obj.items() if k not in ("text", "body", "content")}
-        articles.append(Article(path=f"{path}:{n}", text=body, offset=0, **_meta(path, meta, n)))
-    if not articles:
+            articles.append(_jsonl_article(path, line, n, max_bytes))
+        except InputError as e:
+            if on_error is None:
+                raise
+            on_error(e)
+            refused += 1
+    if not articles and not refused:
         raise InputError(path, "file has no articles")
     return articles
 
 
-def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> list[Article]:
-    """Read one article file (several for ``.jsonl``); ``data``: its bytes, when already read (a URL)."""
+def _jsonl_article(path: Path, line: str, n: int, max_bytes: int) -> Article:
+    if max_bytes and len(line.encode("utf-8")) > max_bytes:
+        raise InputError(path, f"line is too large (limit {max_bytes:,} bytes)", line=n)
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"not valid JSON: {e.msg} at column {e.colno}", line=n) from None
+    except (ValueError, RecursionError) as e:  # a number too long to convert; nesting too deep
+        raise InputError(path, f"not usable JSON: {_short(e)}", line=n) from None
+    if not isinstance(obj, dict):
+        raise InputError(path, "each line must be a JSON object", line=n)
+    body = obj.get("text") or obj.get("body") or obj.get("content")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(path, "missing field 'text'", line=n)
+    meta = {str(k).lower(): v for k, v in obj.items() if k not in ("text", "body", "content")}
+    return Article(path=f"{path}:{n}", text=body, offset=0, **_meta(path, meta, n))
+
+
+def load_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None,
+                  on_error: Callable[[InputError], None] | None = None) -> list[Article]:
+    """Read one article file (several for ``.jsonl``); ``data``: its bytes, when already read (a URL).
+
+    ``on_error`` takes the bad lines of a ``.jsonl`` file, one by one, while
+    the good ones are read; without it the first bad line is raised.  Each
+    article's ``notes`` are warnings about it (a date that is not one).
+    """
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(path, f"unknown article type {suffix or '(no suffix)'!r}; expected one of {', '.join(ARTICLE_SUFFIXES)}")
     if suffix == ".jsonl":
         # lines are checked against the limit one by one; the file as a whole may be larger
         text = read_text(path, data, max_bytes=0)
-        return _jsonl_articles(path, text, max_bytes)
+        return _jsonl_articles(path, text, max_bytes, on_error=on_error)
     text = read_text(path, data, max_bytes=max_bytes)
     if suffix in (".md", ".markdown"):
         return [_md_article(path, text)]

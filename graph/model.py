@@ -49,6 +49,7 @@ class Article:
     author: str | None = None
     offset: int = 0
     id: str = field(default="")
+    notes: tuple[str, ...] = field(default=(), compare=False)  # warnings about it, for the user (a date not read)
 
     def __post_init__(self) -> None:
         if not self.id:

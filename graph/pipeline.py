@@ -37,16 +37,36 @@ class BatchResult:
     files: int = 0
     articles: int = 0
     facts: int = 0
-    claims: int = 0
+    claims: int = 0  # claims written; after ``counted``, what the store gained
     errors: list[AllianceGraphError] = field(default_factory=list)
+    in_store: int | None = None  # claims in the store afterwards (``counted``)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def counted(self, store: AllianceStore, before: int) -> BatchResult:
+        """Count the store's claims now: ``claims`` becomes what it gained since it held ``before``.
+
+        Facts and claims differ: a curated fact replaces the extracted claim
+        it matches, a rejected one is kept as a rejected claim, and the same
+        fact from two lines of one article is one claim.
+        """
+        self.in_store = store.count_claims()
+        self.claims = self.in_store - before
+        return self
+
     def summary(self) -> str:
-        bad = f", {len(self.errors)} file{'s' if len(self.errors) != 1 else ''} refused" if self.errors else ""
-        return f"{self.files} files, {self.articles} articles, {self.facts} facts, {self.claims} claims written{bad}"
+        """One line: what was read and what the store holds now.
+
+        >>> BatchResult(files=2, articles=1, facts=35, claims=18, in_store=18).summary()
+        '2 files, 1 articles, 35 facts; 18 claims in the store (+18)'
+        """
+        bad = f", {len(self.errors)} refused" if self.errors else ""
+        read = f"{self.files} files, {self.articles} articles, {self.facts} facts"
+        if self.in_store is None:
+            return f"{read}, {self.claims} claims written{bad}"
+        return f"{read}; {self.in_store} claims in the store ({self.claims:+d}){bad}"
 
 
 class Extractor:
@@ -157,14 +177,18 @@ def extract_articles(articles: Iterable[Article], vocab: Vocabulary, *, jobs: in
 
 def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary, *, extract: bool = True,
                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
-                 on_error: Callable[[AllianceGraphError], None] | None = None, model: str | None = None) -> BatchResult:
+                 on_error: Callable[[AllianceGraphError], None] | None = None, model: str | None = None,
+                 on_warning: Callable[[str], None] | None = None) -> BatchResult:
     """Load each file and write what it holds, one article per transaction.
 
-    A file with an error adds nothing; its error is recorded (and passed to
-    ``on_error``) and the batch goes on.  With ``jobs`` > 1 extraction runs
+    A file with an error adds nothing (a bad line of a ``.jsonl`` file: that
+    line alone); its error is recorded (and passed to ``on_error``) and the
+    batch goes on.  Warnings about articles that are kept (a date that is
+    not one) go to ``on_warning``.  With ``jobs`` > 1 extraction runs
     in that many processes while files are read and written here, in order.
     """
     result = BatchResult()
+    before = store.count_claims()
     cache = _ArticleCache(max_bytes)
     # what is waiting to be written, in input order: (path, article, facts or a future of them)
     pending: deque[tuple[Path, list[tuple[Article, list[Fact]]] | None, list[Article], Future[list[list[Fact]]] | None]] = deque()
@@ -201,7 +225,10 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
                         by_article.setdefault(article.id, (article, []))[1].append(fact)
                     pending.append((path, list(by_article.values()), [], None))
                 elif is_article_file(path):
-                    articles = load_articles(path, max_bytes=max_bytes)
+                    articles = load_articles(path, max_bytes=max_bytes, on_error=record)
+                    for note in (n for a in articles for n in a.notes):
+                        if on_warning:
+                            on_warning(note)
                     pending.append((path, None, articles, extractor.submit(articles) if extract else None))
                 else:
                     raise InputError(path, f"not an article or fact file (suffix {path.suffix or 'none'!r})")
@@ -211,7 +238,7 @@ def ingest_files(files: Iterable[Path], store: AllianceStore, vocab: Vocabulary,
                 write_oldest()
         while pending:
             write_oldest()
-    return result
+    return result.counted(store, before)
 
 
 def project_graph(store: AllianceStore, *, relations: Sequence[str] | None = None, since: str | None = None,

@@ -415,12 +415,12 @@ def _syntax_error(source: str, text: str, e: SyntaxError) -> QueryError:
 _KIND = {ox.QuerySolutions: "select", ox.QueryBoolean: "ask", ox.QueryTriples: "graph"}
 
 
-def _check_syntax(query: NamedQuery) -> None:
+def _check_syntax(query: NamedQuery) -> str:
     # Parse the user's text as written (on an empty store: nothing is evaluated),
     # so error positions refer to what the user wrote, not to the bound query.
-    # Only called once the query itself failed.
+    # Only called once the query itself failed, or to learn a query's form (select, ask, graph).
     try:
-        ox.Store().query(query.text, prefixes=PREFIXES)
+        return _KIND[type(ox.Store().query(query.text, prefixes=PREFIXES))]
     except SyntaxError as e:
         raise _syntax_error(query.source, query.text, e) from None
     except (ValueError, OSError, RuntimeError) as e:

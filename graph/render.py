@@ -200,6 +200,24 @@ def _colour(value: str) -> str:
     return value if _HEX.match(value or "") else "#888888"
 
 
+def search_names(vocab: Vocabulary) -> dict[str, list[str]]:
+    """For each actor, the other names the page's search knows it by: aliases, demonyms, capitals, metonyms,
+    leaders; the names ``path`` and ``ego`` accept (a name two actors share is left out, as they refuse it)."""
+    owners: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+    for text, actor, _kind in vocab.names():
+        key = " ".join(text.split()).casefold()
+        owners.setdefault(key, set()).add(actor)
+        spelled.setdefault(key, " ".join(text.split()))
+    out: dict[str, list[str]] = {}
+    for key, actors in sorted(owners.items()):
+        (actor, *others) = actors
+        label = vocab.actors[actor].label.casefold() if actor in vocab.actors else None
+        if not others and key != label:
+            out.setdefault(actor, []).append(spelled[key])
+    return out
+
+
 def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = DEFAULT_MAX_NODES,
               focus: str | None = None, depth: int = 1) -> dict[str, Any]:
     """What the page draws, as plain JSON-able data (also what the tests inspect).
@@ -251,6 +269,7 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
     nodes = []
     labels = {}
     blocs: dict[int, int] = {}
+    known = search_names(vocab)
     for n in sorted(keep):
         d = node_attrs[n]
         actor = vocab.actors.get(n)
@@ -274,6 +293,7 @@ def page_data(G: nx.MultiDiGraph, vocab: Vocabulary, *, max_nodes: int | None = 
                       "hover": {"background": colour, "border": "#000000"}},
             "borderWidth": 3 if n == focus_id else 1,
             "title": title,
+            "names": known.get(n, []),
         })
 
     # Links travel as compact rows (the page turns them into vis edges), evidence

@@ -47,6 +47,7 @@ from pathlib import Path
 
 from . import sandbox, snapshots
 from .errors import QueryError, StoreError
+from .protocol import cors_headers, dataset_params, graph_accept
 from .rdf import PREFIXES
 from .store import acquire_snapshot
 
@@ -89,10 +90,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def check_query(text: str) -> None:
-    """Raise ``QueryError`` (what and where) when ``text`` is not a SPARQL query.
+def check_query(text: str) -> str:
+    """The form of query ``text`` (select, ask or graph); ``QueryError`` (what and where) when it is not SPARQL.
 
-    >>> check_query("SELECT * { ?s ?p ?o }")
+    >>> check_query("SELECT * { ?s ?p ?o }"), check_query("DESCRIBE actor:RUS")
+    ('select', 'graph')
     >>> check_query("DROP ALL")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -100,7 +102,7 @@ def check_query(text: str) -> None:
     """
     from .query import NamedQuery, _check_syntax
 
-    _check_syntax(NamedQuery("query", text))
+    return _check_syntax(NamedQuery("query", text))
 
 
 class Endpoint:
@@ -113,7 +115,7 @@ class Endpoint:
     def __init__(self, location: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  page: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
                  log: Callable[[str], None] | None = None, max_result_bytes: int = MAX_RESULT_BYTES,
-                 max_memory: int | None = None, allow_federation: bool = False) -> None:
+                 max_memory: int | None = None, allow_federation: bool = False, cors: tuple[str, ...] = ()) -> None:
         self.location = Path(location)
         if str(location) == "memory" or not self.location.is_dir():
             raise StoreError(f"{location}: no store directory here (run 'alliances ingest' or 'build' first)")
@@ -124,6 +126,7 @@ class Endpoint:
             raise StoreError(f"a memory limit of {self.max_memory:,} bytes is too small for the Oxigraph server "
                              f"(at least {MIN_MEMORY // 2**20} MiB)")
         self.allow_federation = allow_federation
+        self.cors = tuple(cors)  # origins whose browser pages may query (CORS); "*": any
         self.failure: str | None = None  # why the endpoint gave up (the backend could not be restarted)
         self.restarts = 0  # backends started again after one died
         self.log = log or (lambda _msg: None)
@@ -416,7 +419,7 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
-            for k, v in (headers or {}).items():
+            for k, v in {**cors_headers(ep.cors, self.headers.get("Origin")), **(headers or {})}.items():
                 self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
@@ -500,6 +503,14 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
 
         do_PUT = do_DELETE = do_PATCH = _method_not_allowed
 
+        def do_OPTIONS(self) -> None:
+            """A CORS preflight: answered when --cors lets the origin in, else 405."""
+            if not cors_headers(ep.cors, self.headers.get("Origin")):
+                return self._method_not_allowed()
+            self._send(204, b"", headers={"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                          "Access-Control-Allow-Headers": "Accept, Content-Type",
+                                          "Access-Control-Max-Age": "600", "Allow": "GET, HEAD, POST, OPTIONS"})
+
         def _refuse(self) -> None:
             self._send(403, "this endpoint is read-only: SPARQL updates are refused\n")
 
@@ -522,12 +533,14 @@ def _handler(ep: Endpoint) -> type[BaseHTTPRequestHandler]:
             if not ep.allow_federation and sandbox.mentions_service(text):
                 return self._send(403, FEDERATION_REFUSED)
             try:
-                check_query(text)
+                form = check_query(text)
+                graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])] or dataset_params(text)
             except QueryError as e:
                 return self._send(400, f"{e}\n")
-            graphs = [(k, v) for k in _GRAPH_PARAMS for v in params.get(k, [])]
             path = "/query" + ("?" + urllib.parse.urlencode(graphs) if graphs else "")
             accept = self.headers.get("Accept") or "application/sparql-results+json"
+            if form == "graph":
+                accept = graph_accept(accept)
             body = (_PROLOGUE + text).encode("utf-8")
             headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
             deadline = time.monotonic() + ep.timeout + _GRACE

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from . import edges, snapshots
 from .errors import StoreError, StoreLocked
 from .model import CURATED, Article, Fact
+from .protocol import has_dataset_clause
 from .terms import AG as AG_NS
 from .terms import BASE, ONTOLOGY_DIR, ONTOLOGY_FILES, PREFIXES
 from .terms import RDF as RDF_NS
@@ -53,11 +54,13 @@ from . import terms  # noqa: E402
 AG, ACTOR = _Namespace(terms.AG), _Namespace(terms.ACTOR)
 RDF, RDFS, PROV, XSD = _Namespace(terms.RDF), _Namespace(terms.RDFS), _Namespace(terms.PROV), _Namespace(terms.XSD)
 
-__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "open_store",
-           "acquire_snapshot"]
+__all__ = ["AllianceStore", "REFERENCE_GRAPH", "DATA_GRAPH", "DEFAULT_STORE", "EXPORT_FORMATS", "PUBLISH_INTERVAL", "BUILD_MARK",
+           "open_store", "acquire_snapshot"]
 
 REFERENCE_GRAPH = BASE + "graph/reference"
+DATA_GRAPH = BASE + "graph/data"  # the name exports (TriG, N-Quads) give the data graph; the store keeps it as the default graph
 DEFAULT_STORE = ".alliance-graph"
+BUILD_MARK = "made-by-build.json"  # a store only one `alliances build` wrote (graph.builds); any other writer removes it
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
     "trig": ox.RdfFormat.TRIG,
@@ -130,6 +133,7 @@ class AllianceStore:
             else:
                 Path(self.location).mkdir(parents=True, exist_ok=True)
                 self._writer = snapshots.WriterLock(Path(self.location))
+                (Path(self.location) / BUILD_MARK).unlink(missing_ok=True)
                 try:
                     self.ox = ox.Store(self.location)
                 except BaseException:
@@ -364,8 +368,12 @@ class AllianceStore:
     # ------------------------------------------------------------------ reading
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run SPARQL over data and reference (union default graph), prefixes predeclared."""
-        return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        """Run SPARQL over data and reference (union default graph), prefixes predeclared.
+
+        A query that names its own dataset (``FROM``, ``FROM NAMED``) is run
+        over that dataset; the reference data is the graph ``REFERENCE_GRAPH``.
+        """
+        return self.ox.query(sparql, use_default_graph_as_union=not has_dataset_clause(sparql), prefixes=PREFIXES)
 
     def query_data(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL over the data graph alone (articles, claims, edges), prefixes predeclared.
@@ -407,7 +415,21 @@ class AllianceStore:
         else:  # a graph named by a blank node cannot be written in a query
             triples = one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         per_rel = {r.name: per_iri[str(r.iri)] for r in self.vocab.relations.values() if str(r.iri) in per_iri}
+        triples += one(self._actor_reference_count())  # so: the triples export and push send
         return {**counts, "triples": triples, "relations": dict(sorted(per_rel.items()))}
+
+    def _actor_reference_count(self) -> str:
+        """A COUNT of what ``data_triples`` adds to the data graph: type, label and iso3 of the actors it mentions.
+
+        So ``stats``' triples are the triples ``export`` and ``push`` send.
+        Actors enter the data graph only as the subject or object of a claim (edges come from claims), so
+        this reads two indexes, not the whole graph.
+        """
+        keep = " ".join(f"<{iri}>" for iri in (RDF.type, RDFS.label, AG.iso3))
+        return (f"SELECT (COUNT(*) AS ?n) WHERE {{ "
+                f"{{ SELECT DISTINCT ?a WHERE {{ {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} "
+                f"FILTER(isIRI(?a) && STRSTARTS(STR(?a), \"{ACTOR}\")) }} }} "
+                f"GRAPH <{REFERENCE_GRAPH}> {{ ?a ?k ?v VALUES ?k {{ {keep} }} }} FILTER NOT EXISTS {{ ?a ?k ?v }} }}")
 
     def data_triples(self) -> list[ox.Triple]:
         """The data graph plus type, label and iso3 of every actor it mentions, sorted."""
@@ -423,17 +445,39 @@ class AllianceStore:
                     triples.add(ox.Triple(q.subject, q.predicate, q.object))
         return sorted(triples, key=lambda t: (_term_key(t.subject), str(t.predicate), _term_key(t.object)))
 
-    def export(self, fmt: str = "turtle") -> bytes:
-        """Serialise the data graph deterministically (same store, same bytes)."""
+    def reference_triples(self) -> list[ox.Triple]:
+        """The reference graph (relations, actors, people of ``ontology/``), sorted."""
+        ref = ox.NamedNode(str(REFERENCE_GRAPH))
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None, ref)}
+        return sorted(triples, key=lambda t: (_term_key(t.subject), str(t.predicate), _term_key(t.object)))
+
+    def export(self, fmt: str = "turtle", *, with_reference: bool = False) -> bytes:
+        """Serialise the data graph deterministically (same store, same bytes).
+
+        TriG and N-Quads name their graphs: the data is ``DATA_GRAPH``, and
+        with ``with_reference`` the reference graph follows as
+        ``REFERENCE_GRAPH``.  JSON-LD is compacted with the project's
+        prefixes as its ``@context`` (two named graphs with the reference).
+        Turtle and N-Triples hold one graph: the reference is merged in.
+        """
         try:
             rdf_format = EXPORT_FORMATS[fmt]
         except KeyError:
             raise StoreError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}") from None
         triples = self.data_triples()
+        reference = self.reference_triples() if with_reference else []
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            from .jsonld import to_jsonld
+
+            graphs = {str(DATA_GRAPH): triples, str(REFERENCE_GRAPH): reference} if with_reference else {None: triples}
+            return to_jsonld(graphs, PREFIXES)
         if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            items: Iterable[ox.Triple | ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+            data, ref = ox.NamedNode(str(DATA_GRAPH)), ox.NamedNode(str(REFERENCE_GRAPH))
+            items: Iterable[ox.Triple | ox.Quad] = [*(ox.Quad(t.subject, t.predicate, t.object, data) for t in triples),
+                                                   *(ox.Quad(t.subject, t.predicate, t.object, ref) for t in reference)]
         else:
-            items = triples
+            items = sorted(set(triples) | set(reference), key=lambda t: (_term_key(t.subject), str(t.predicate),
+                                                                         _term_key(t.object))) if reference else triples
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         kwargs = {"prefixes": prefixes} if prefixes else {}
         out = ox.serialize(items, format=rdf_format, **kwargs)

@@ -67,7 +67,7 @@ def test_ingest_validate_stats_export(run, tmp_path: Path, facts_file: Path) -> 
     store = tmp_path / "store"
     result = run("ingest", facts_file, "--store", store)
     assert result.exit_code == 0, result.output
-    assert "3 claims written" in result.stderr
+    assert "3 facts; 3 claims in the store (+3)" in result.stderr
     result = run("validate", "--store", store)
     assert result.exit_code == 0 and result.stdout.startswith("conforms"), result.output
     result = run("stats", "--store", store, "--format", "json")

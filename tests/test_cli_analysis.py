@@ -147,7 +147,7 @@ def test_report_is_byte_identical_across_builds(run: Callable[..., Result], tmp_
 def test_readme_examples_are_real_output(run: Callable[..., Result], tmp_path: Path) -> None:
     from tests.conftest import PROJECT
 
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT / "docs" / "analysis.md").read_text(encoding="utf-8")
     store = tmp_path / "store"
     assert run("ingest", "--no-extract", "--store", store, PROJECT / "seeds").exit_code == 0
     analyze = run("analyze", "--store", store, "--top", "3").stdout
@@ -166,3 +166,26 @@ def test_report_compares_latest_year_with_earlier_ones(store_dir: Path) -> None:
     change = report.split("## Change from ..2019 to 2021", 1)[1]
     assert "| Cuba (CUB) | Venezuela (VEN) | + | - | opposes > | supports > |" in change
     assert report.count("## ") == 5 and report.endswith("\n") and not report.endswith("\n\n")
+
+
+def test_build_and_analyze_print_no_warning_on_a_graph_in_two_parts(tmp_path: Path) -> None:
+    """Two pairs with nothing between them (the normal case for news): numpy's RuntimeWarning never shows."""
+    import os
+    import subprocess
+    import sys
+
+    article = tmp_path / "news" / "pairs.txt"
+    article.parent.mkdir()
+    article.write_text("title: Two pairs\ndate: 2024-05-01\n\nRussia and Venezuela are allies. "
+                       "Japan and the Philippines are allies.\n", encoding="utf-8")
+    write_facts(tmp_path / "news" / "pairs.yaml", "pairs.txt", [
+        {"subject": "RUS", "relation": "alliedWith", "object": "VEN", "evidence": "Russia and Venezuela are allies."},
+        {"subject": "JPN", "relation": "alliedWith", "object": "PHL", "evidence": "Japan and the Philippines are allies."}])
+    env = {**os.environ, "PYTHONWARNINGS": "default"}  # a warning would be printed, not hidden
+    env.pop("ALLIANCE_GRAPH_STORE", None)
+    for args in (["build", "news", "--no-extract", "--out", "out"], ["analyze"]):
+        done = subprocess.run([sys.executable, "-m", "graph", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stderr and "warn" not in done.stderr.lower(), done.stderr
+    assert "Russia" in done.stdout and "Japan" in done.stdout

@@ -328,3 +328,17 @@ def test_shards_load_into_virtuoso(shards: tuple[Path, str], tmp_path: Path) -> 
     assert len(claims) > 50
     assert {(r["c"]["value"], r["p"]["value"]) for r in rows} == claims
     assert n == len(data)  # the default graph of the shards went into <graph>
+
+
+def test_a_bad_line_of_a_feed_on_the_cluster_is_refused_alone(cluster: object, tmp_path: Path) -> None:
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([json.dumps({"title": "one", "text": text(1)}), '{"title": "two", "text": broken',
+                               json.dumps({"title": "three", "text": text(3)})]) + "\n", encoding="utf-8")
+    done = invoke("extract", feed, "--cluster", address, "--task-articles", "10", "--format", "jsonl")
+    assert done.exit_code == 1
+    assert [line for line in done.stderr.splitlines() if line.startswith("Error")] == [
+        f"Error: {feed}:2: not valid JSON: Expecting value at column 26"]
+    alone = invoke("extract", feed, "--format", "jsonl")  # the same two articles' facts as without the cluster
+    assert alone.exit_code == 1 and sorted(done.stdout.splitlines()) == sorted(alone.stdout.splitlines())
+    assert {json.loads(line)["article"] for line in done.stdout.splitlines()} == {f"{feed}:1", f"{feed}:3"}

@@ -55,11 +55,12 @@ def test_txt_without_header_keeps_all_text(tmp_path: Path) -> None:
     assert a.offset == 0 and a.text.startswith("Moscow:") and a.title == "plain story"
 
 
-def test_txt_bad_date_is_an_error(tmp_path: Path) -> None:
+def test_txt_bad_date_keeps_the_article_undated_with_a_note(tmp_path: Path) -> None:
     p = tmp_path / "d.txt"
     p.write_text("title: T\ndate: last Tuesday\n\nRussia backs Venezuela.\n", encoding="utf-8")
-    with pytest.raises(InputError, match="not an ISO date"):
-        load_articles(p)
+    (a,) = load_articles(p)
+    assert a.date is None and a.text == "Russia backs Venezuela.\n"
+    assert a.notes == (f"{p}:2: date 'last Tuesday' is not a date; the article is kept, undated",)
 
 
 def test_markdown_front_matter(tmp_path: Path) -> None:

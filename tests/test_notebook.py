@@ -56,7 +56,7 @@ def outputs(nb, index: int) -> dict:
 def test_notebook_runs_and_shows_page_and_tables(executed) -> None:
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
-    assert "claims written" in outputs(executed, 0)["text/plain"]
+    assert "claims in the store" in outputs(executed, 0)["text/plain"]
 
     page = outputs(executed, 1)["text/html"]
     m = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*" sandbox="allow-scripts allow-popups" title="[^"]*"></iframe>',

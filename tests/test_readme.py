@@ -24,11 +24,19 @@ def section(title: str) -> str:
 def test_quickstart_has_exactly_two_commands() -> None:
     (block,) = re.findall(r"```sh\n(.*?)```", section("Quickstart"), re.S)
     commands = [line for line in block.splitlines() if line.strip()]
-    assert commands == ['pip install -e . && alliances build', 'pip install -e ".[test]" && python -m pytest']
+    assert commands == ['python3 -m venv .venv && . .venv/bin/activate && pip install -e . && alliances build',
+                        '. .venv/bin/activate && pip install -e ".[test]" && python -m pytest']
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    (block,) = re.findall(r"```sh\n(.*?)```", section("Quickstart"), re.S)
+    test_command = block.strip().splitlines()[1]
+    ci = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci.splitlines(), ".ci/run must run the README's test command as written"
 
 
 def test_library_example_runs_and_prints_what_it_says() -> None:
-    (code,) = re.findall(r"```python\n(.*?)```", section("Using it as a library"), re.S)
+    (code,) = re.findall(r"```python\n(.*?)```", (PROJECT / "docs" / "library.md").read_text(encoding="utf-8"), re.S)
     out = io.StringIO()
     cwd = os.getcwd()
     try:
@@ -43,8 +51,20 @@ def test_library_example_runs_and_prints_what_it_says() -> None:
 def test_every_command_is_documented() -> None:
     from graph.cli import cli
 
-    for name in cli.commands:
-        assert f"alliances {name}" in README or f"`{name}`" in README, name
+    table = section("Commands")
+    for name in cli.commands:  # each in the README's table of commands
+        assert re.search(rf"^\| `alliances {re.escape(name)}[ `]", table, re.M) or f"`alliances {name} " in table, name
+
+
+def test_readme_is_a_short_read_and_its_links_lead_somewhere() -> None:
+    assert [m for m in re.findall(r"^## (.+)$", README, re.M)] == ["Quickstart", "Your own news", "Commands"]
+    assert len(README.splitlines()) < 150
+    for doc, text in [("README.md", README), *((f"docs/{p.name}", p.read_text(encoding="utf-8"))
+                                              for p in sorted((PROJECT / "docs").glob("*.md")))]:
+        here = (PROJECT / doc).parent
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+            if not target.startswith(("http://", "https://")):
+                assert (here / target).exists(), f"{doc}: link to {target} leads nowhere"
 
 
 def walkthrough(title: str) -> list[tuple[list[str], list[str]]]:

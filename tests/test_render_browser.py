@@ -174,6 +174,18 @@ def test_search_focuses_an_actor(visit):
     assert "No actor on this page matches" in visit.page.inner_text("#ag-search-status")
 
 
+@pytest.mark.parametrize("text, actor", [("Havana", "CUB"), ("cuban", "CUB"), ("Caracas", "VEN"), ("moscow", "RUS"),
+                                         ("Putin", "RUS"), ("Venezuelan", "VEN"), ("Managua", "NIC"), ("Washington", "USA")])
+def test_search_knows_the_names_path_and_ego_accept(visit, text: str, actor: str) -> None:
+    from graph.analysis import resolve_actor
+
+    assert resolve_actor(text, VOCAB) == actor  # what the CLI makes of the name
+    visit.page.fill("#ag-search-input", text)
+    visit.page.press("#ag-search-input", "Enter")
+    assert visit.js("allianceGraph.network.getSelectedNodes()") == [actor]
+    assert visit.page.inner_text("#ag-search-status") == ""
+
+
 @pytest.mark.slow
 def test_large_graph_shows_the_top_actors(browser, tmp_path):
     path = tmp_path / "big.html"

@@ -25,8 +25,8 @@ def test_required_actors(vocab) -> None:
 
 
 def test_readme_relation_table_is_generated_from_the_ontology(vocab) -> None:
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    assert relation_table_markdown(vocab) in readme, "README relation table is stale: paste relation_table_markdown()"
+    readme = (PROJECT / "docs" / "facts.md").read_text(encoding="utf-8")
+    assert relation_table_markdown(vocab) in readme, "docs/facts.md relation table is stale: paste relation_table_markdown()"
 
 
 def test_compiled_vocabulary_is_cached_by_the_files_hash(tmp_path, monkeypatch) -> None:

@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -224,8 +224,11 @@ def _renamed(articles: list[Article], local: str, shown: str) -> list[Article]:
     return [replace(a, path=shown + a.path[len(local):]) for a in articles]
 
 
-def read_part(part: Part, max_bytes: int) -> list[Article]:
-    """The articles of one part; an ``InputError`` naming the file (and line) when it cannot be used."""
+def read_part(part: Part, max_bytes: int, on_error: Callable[[InputError], None] | None = None) -> list[Article]:
+    """The articles of one part; an ``InputError`` naming the file (and line) when it cannot be used.
+
+    With ``on_error``, a bad line of JSON Lines goes there and the other lines are read.
+    """
     name = part.name
     local = name if not is_url(name) else "/" + name.split("://", 1)[1].lstrip("/")
     if part.count is None and not is_jsonl(name):
@@ -241,7 +244,9 @@ def read_part(part: Part, max_bytes: int) -> list[Article]:
         if part.count is not None and not data.strip():
             return []  # a range of blank lines
         text = read_text(Path(local), data, max_bytes=0)
-        return _renamed(_jsonl_articles(Path(local), text, max_bytes, first_line=part.first), local, name)
+        line_error = None if on_error is None else (lambda e: on_error(InputError(name, e.problem, line=e.line)))
+        return _renamed(_jsonl_articles(Path(local), text, max_bytes, first_line=part.first, on_error=line_error),
+                        local, name)
     except InputError as e:
         raise InputError(name, e.problem, line=e.line) from None
 

@@ -90,6 +90,7 @@ def ingest_cluster(spec: str, paths: Sequence[str], store: AllianceStore, vocab:
     facts = [Path(f) for f in files if is_fact_file(Path(f)) and not is_url(f)]
     articles = [f for f in files if not (is_fact_file(Path(f)) and not is_url(f))]
     result = pipeline.BatchResult()
+    before = store.count_claims()
 
     def refuse(message: str) -> None:
         result.errors.append(AllianceGraphError(message))
@@ -115,6 +116,5 @@ def ingest_cluster(spec: str, paths: Sequence[str], store: AllianceStore, vocab:
         curated = pipeline.ingest_files(facts, store, vocab, extract=False, max_bytes=max_bytes, on_error=on_error)
         result.files += curated.files
         result.facts += curated.facts
-        result.claims += curated.claims
         result.errors.extend(curated.errors)
-    return result
+    return result.counted(store, before)

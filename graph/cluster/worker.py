@@ -81,7 +81,7 @@ def run_task(task: Task, key: str, max_bytes: int, fmt: str | None = None, out_d
     articles: list[Article] = []
     for part in task.parts:
         try:
-            articles.extend(read_part(part, max_bytes))
+            articles.extend(read_part(part, max_bytes, on_error=lambda e: result.errors.append(str(e))))
         except AllianceGraphError as e:
             result.errors.append(str(e))
     found = extract_many(articles, vocab, model=model) if articles else []

@@ -164,14 +164,16 @@
   document.getElementById("ag-all").addEventListener("click", function () { setAll(true); });
   document.getElementById("ag-none").addEventListener("click", function () { setAll(false); });
 
-  // Search: exact id or name first, then the first name that contains the text.
+  // Search: an id, name, alias, demonym, capital or leader exactly; then the first name that contains the text.
   var status = document.getElementById("ag-search-status");
   function find(text) {
-    var q = text.trim().toLowerCase();
+    var q = text.trim().replace(/\s+/g, " ").toLowerCase();
     if (!q) return null;
     var all = nodes.get();
-    var hit = all.find(function (n) { return n.id.toLowerCase() === q || n.label.toLowerCase() === q; });
-    return hit || all.find(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; }) || null;
+    function names(n) { return [n.label].concat(n.names || []).map(function (t) { return t.toLowerCase(); }); }
+    var hit = all.find(function (n) { return n.id.toLowerCase() === q || names(n).indexOf(q) >= 0; });
+    return hit || all.find(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; }) ||
+      all.find(function (n) { return names(n).some(function (t) { return t.indexOf(q) >= 0; }); }) || null;
   }
   document.getElementById("ag-search").addEventListener("submit", function (ev) {
     ev.preventDefault();
