@@ -15,7 +15,8 @@ from .conftest import PROJECT
 def examples(doc: str, first: str) -> list[tuple[str, list[str]]]:
     """The ``$ alliances …`` lines of the code block that starts with ``$ {first}``, each with its output lines."""
     text = (PROJECT / doc).read_text(encoding="utf-8")
-    (block,) = [b for b in re.findall(r"(?ms)^```[a-z]*\n(.*?)^```", text) if b.startswith(f"$ {first}")]
+    (block,) = [b for b in re.findall(r"(?ms)^```[a-z]*\n(.*?)^```", text)
+                if b.split("\n", 1)[0].split("  #", 1)[0].strip() == f"$ {first}"]
     steps: list[tuple[str, list[str]]] = []
     for line in block.splitlines():
         if line.startswith("$ "):

@@ -69,7 +69,7 @@ def test_readme_is_a_short_read_and_its_links_lead_somewhere() -> None:
 
 def walkthrough(title: str) -> list[tuple[list[str], list[str]]]:
     """The ``$ alliances …`` commands of a README section's code block, each with the output lines shown under it."""
-    (block,) = re.findall(r"```\n(.*?)```", section(title), re.S)
+    block = re.findall(r"(?ms)^```\n(.*?)^```", section(title))[0]
     steps: list[tuple[list[str], list[str]]] = []
     for line in block.splitlines():
         if line.startswith("$ "):
@@ -142,3 +142,41 @@ def test_your_own_news_walkthrough_runs_with_a_feed(tmp_path: Path, monkeypatch:
     # the build's page and Turtle hold the fed articles too ("of it all")
     turtle = (tmp_path / "site" / "alliances.ttl").read_text(encoding="utf-8")
     assert "pacificwire.example/story.php?id=88412" in turtle and "dailyledger.example" in turtle
+
+
+def test_your_files_alone_and_a_wrong_fact_put_right(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The correction walkthrough as written: build a folder, query, write the correction it shows, rebuild."""
+    import shlex
+    import shutil
+
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    text = section("Your own news").split("### Your files alone", 1)[1]
+    (block,) = re.findall(r"(?ms)^```console\n(.*?)^```", text)
+    shutil.copytree(PROJECT / "seeds" / "articles", tmp_path / "my-news")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ALLIANCE_GRAPH_STORE", raising=False)
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:].split("  #", 1)[0].strip(), []))
+        else:
+            steps[-1][1].append(line)
+    ran = []
+    for command, shown in steps:
+        words = shlex.split(command)
+        if words[0] == "cat":  # the file the user writes: what the README shows
+            Path(words[1]).write_text("\n".join(shown) + "\n", encoding="utf-8")
+            continue
+        assert words[0] == "alliances", command
+        result = CliRunner().invoke(cli, words[1:], catch_exceptions=False)
+        answer = result.stdout.strip()
+        if words[1] == "query":  # ASK prints true or false, and exits 0 or 1
+            assert [answer] == shown and result.exit_code == (0 if answer == "true" else 1), (command, result.output)
+        else:
+            assert result.exit_code == 0 and all(line in result.stderr.splitlines() for line in shown), result.output
+            assert (tmp_path / "exports" / "alliances.html").is_file()
+        ran.append(command)
+    assert len(ran) == 4 and ran[0] == ran[2]
