@@ -213,19 +213,18 @@ CORRECTED = "Chile and Peru signed a fisheries agreement in Lima."
 
 
 def test_a_rejected_fact_is_unlearned(tmp_path: Path, run: object, vocab: Vocabulary) -> None:
-    """A user rejects a fact the shipped extractor reads; retraining on that correction removes it."""
+    """A model that reads a wrong fact (planted by a first correction) unlearns it when the user rejects it."""
     wrong = ("CHL", "militaryCooperationWith", "PER")
-    before = found(CORRECTED, vocab)
-    if wrong not in before:  # the shipped model does not make this mistake: plant it with a positive first
-        pytest.skip("the shipped model does not read the planted wrong fact")
     (tmp_path / "n.txt").write_text(CORRECTED, encoding="utf-8")
-    facts = write_facts(tmp_path / "n.yaml", "n.txt", [
-        {"subject": "CHL", "relation": "militaryCooperationWith", "object": "PER", "evidence": CORRECTED,
-         "rejected": True}])
-    out = tmp_path / "fixed.model.gz"
-    result = run("train", facts, "-o", out)  # type: ignore[operator]
+    fact = {"subject": "CHL", "relation": "militaryCooperationWith", "object": "PER", "evidence": CORRECTED}
+    planted = write_facts(tmp_path / "plant" / "n.yaml", "../n.txt", [fact])
+    rejected = write_facts(tmp_path / "reject" / "n.yaml", "../n.txt", [{**fact, "rejected": True}])
+    bad, fixed = tmp_path / "bad.model.gz", tmp_path / "fixed.model.gz"
+    assert run("train", planted, "-o", bad).exit_code == 0  # type: ignore[operator]
+    assert wrong in found(CORRECTED, vocab, load_model(bad))
+    result = run("train", rejected, "--base", bad, "-o", fixed)  # type: ignore[operator]
     assert result.exit_code == 0, result.output
-    after = found(CORRECTED, vocab, load_model(out))
+    after = found(CORRECTED, vocab, load_model(fixed))
     assert wrong not in after
     assert ("CHL", "agreementWith", "PER") in after  # the rest of what it knew stays
 
@@ -284,3 +283,16 @@ def test_a_rejected_fact_overrules_the_rules(tmp_path: Path, run: object, vocab:
     assert wrong not in after
     assert ("CHL", "tradePartnerOf", "PER") in after  # only the rejected fact goes
     assert wrong in found("Chile and Peru signed a fisheries agreement in Lima.", vocab, model)  # elsewhere it stays
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Peru recalled its ambassador from Chile after the vote.", ("PER", "opposes", "CHL")),
+    ("Ghana declared the Togolese ambassador persona non grata.", ("GHA", "opposes", "TGO")),
+    ("Bolivia suspended diplomatic relations with Peru.", ("BOL", "opposes", "PER")),
+])
+def test_breaking_ties_is_opposition(text: str, fact: Triple, vocab: Vocabulary) -> None:
+    assert fact in found(text, vocab)
+
+
+def test_lifted_sanctions_are_no_sanctions(vocab: Vocabulary) -> None:
+    assert ("EU", "sanctions", "BLR") not in found("The European Union lifted its sanctions on Belarus.", vocab)

@@ -25,7 +25,7 @@ def test_quickstart_has_exactly_two_commands() -> None:
     (block,) = re.findall(r"```sh\n(.*?)```", section("Quickstart"), re.S)
     commands = [line for line in block.splitlines() if line.strip()]
     assert commands == ['python3 -m venv .venv && . .venv/bin/activate && pip install -e . && alliances build',
-                        '. .venv/bin/activate && pip install -e ".[test]" && python -m pytest']
+                        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && python -m pytest']
 
 
 def test_ci_runs_the_readmes_test_command() -> None:

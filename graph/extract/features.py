@@ -316,4 +316,10 @@ def asserted(path: list[Any], lca: Any, sf: SentenceFeatures) -> bool:
         for c in t.children:
             if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "preconj") and c.lower_ in NEGATIONS):
                 return False
-    return not irrealis(sf.sentence, lca)
+    if irrealis(sf.sentence, lca):
+        return False
+    on_path = {t.i for t in path}
+    at = sf.sentence.at  # a cue inside an actor's name ("Union") links no one
+    hits = [h for h in sf.cues if h.head.i in on_path and not any(i in at for i in range(h.start, h.end))]
+    # the cues that link the two are all denied, undone or hypothetical ("lifted sanctions on X")
+    return not hits or not all(irrealis(sf.sentence, h.head, h.cue.agent) for h in hits)
