@@ -417,9 +417,10 @@ class AllianceStore:
             "articles": one(f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{AG.Article}> }}"),
             "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
             "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
-            "actors": one(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {{ ?c <{RDF.subject}> ?a }} "
-                          f"UNION {{ ?c <{RDF.object}> ?a }} }}"),
         }
+        mentioned = [row["a"] for row in self.ox.query(
+            f"SELECT DISTINCT ?a WHERE {{ {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} }}")]
+        counts["actors"] = len(mentioned)
         graphs = list(self.ox.named_graphs())
         if all(isinstance(g, ox.NamedNode) for g in graphs):
             named = sum(one(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}") for g in graphs)
@@ -427,20 +428,21 @@ class AllianceStore:
         else:  # a graph named by a blank node cannot be written in a query
             triples = one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         per_rel = {r.name: per_iri[str(r.iri)] for r in self.vocab.relations.values() if str(r.iri) in per_iri}
-        triples += one(self._actor_reference_count())  # so: the triples export and push send
+        actors = [a for a in mentioned if isinstance(a, ox.NamedNode) and a.value.startswith(str(ACTOR))]
+        if actors:  # so: the triples export and push send
+            triples += one(self._actor_reference_count(actors))
         return {**counts, "triples": triples, "relations": dict(sorted(per_rel.items()))}
 
-    def _actor_reference_count(self) -> str:
-        """A COUNT of what ``data_triples`` adds to the data graph: type, label and iso3 of the actors it mentions.
+    def _actor_reference_count(self, actors: Sequence[ox.NamedNode]) -> str:
+        """A COUNT of what ``data_triples`` adds to the data graph: type, label and iso3 of ``actors``.
 
         So ``stats``' triples are the triples ``export`` and ``push`` send.
-        Actors enter the data graph only as the subject or object of a claim (edges come from claims), so
-        this reads two indexes, not the whole graph.
+        Actors enter the data graph only as the subject or object of a claim (edges come from claims):
+        ``actors`` are those, read once from two indexes; given as VALUES, the count looks up only them
+        (a join with the distinct subjects and objects inside the query took about 1 s at 1 M triples).
         """
         keep = " ".join(f"<{iri}>" for iri in (RDF.type, RDFS.label, AG.iso3))
-        return (f"SELECT (COUNT(*) AS ?n) WHERE {{ "
-                f"{{ SELECT DISTINCT ?a WHERE {{ {{ ?c <{RDF.subject}> ?a }} UNION {{ ?c <{RDF.object}> ?a }} "
-                f"FILTER(isIRI(?a) && STRSTARTS(STR(?a), \"{ACTOR}\")) }} }} "
+        return (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {' '.join(map(str, actors))} }} "
                 f"GRAPH <{REFERENCE_GRAPH}> {{ ?a ?k ?v VALUES ?k {{ {keep} }} }} FILTER NOT EXISTS {{ ?a ?k ?v }} }}")
 
     def data_triples(self) -> list[ox.Triple]:

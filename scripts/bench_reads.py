@@ -19,6 +19,7 @@ Then times, alternating each command with its anchor in the same run:
 
     python scripts/bench_reads.py                 # ~1 M triples; 2,000 actors / 50,000 claims
     python scripts/bench_reads.py --triples 200000 --claims 10000 --runs 3
+    python scripts/bench_reads.py --stores /tmp/reads   # build the stores there once, reuse them next time
 """
 
 from __future__ import annotations
@@ -101,17 +102,20 @@ def main() -> None:
     ap.add_argument("--actors", type=int, default=2000)
     ap.add_argument("--claims", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--stores", type=Path, default=None,
+                    help="Keep the stores in this folder and reuse them when present (same sizes assumed).")
     args = ap.parse_args()
 
     import json
 
     from graph.terms import PREFIXES
 
-    root = Path(tempfile.mkdtemp(prefix="bench-reads-"))
+    root = args.stores or Path(tempfile.mkdtemp(prefix="bench-reads-"))
+    root.mkdir(parents=True, exist_ok=True)
     print(machine())
     try:
-        store = build_sparql_store(root, args.triples)
-        astore = build_analysis_store(root, args.actors, args.claims)
+        store = root / "store" if (root / "store").is_dir() else build_sparql_store(root, args.triples)
+        astore = root / "astore" if (root / "astore").is_dir() else build_analysis_store(root, args.actors, args.claims)
         snap, asnap, prefixes = snapshot(store), snapshot(astore), json.dumps(PREFIXES)
         _, st = run(cli("stats", "--store", store, "--format", "json"))
         print(f"stores: {json.loads(st.stdout)['triples']:,} triples; analysis store {args.actors:,} actors, "
@@ -145,7 +149,8 @@ def main() -> None:
         print(ratio("  CLI / raw read", t["analyze"], t["analyze raw"]))
         print(machine())
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if args.stores is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

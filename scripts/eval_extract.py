@@ -84,6 +84,8 @@ def main() -> None:
                          "others with the shipped model's settings (scripts/train_model.py); --split is ignored")
     ap.add_argument("--thresholds", default="", metavar="T,T,…",
                     help="with --cv: score each fold's model at each of these thresholds (to choose the shipped one)")
+    ap.add_argument("--aggregate", action="store_true",
+                    help="with --cv: facts that several sentences lean to (noisy-or of their probabilities) count")
     args = ap.parse_args()
 
     vocab = load_vocabulary()
@@ -109,6 +111,7 @@ def main() -> None:
             rest = [d for j, f in enumerate(folds) if j != k for d in f]
             model = train(rest, vocab, seed=SETTINGS["seed"], c=SETTINGS["c"], threshold=SETTINGS["threshold"],
                           rules_stand=SETTINGS["rules_stand"])
+            model.meta["aggregate"] = SETTINGS["aggregate"] or args.aggregate
             runs.append((held, extract_many([d.article for d in held], vocab, model=model)))
             for t in sweep:
                 model.thresholds = [t] * len(model.labels)

@@ -27,14 +27,14 @@ from graph.extract.classifier import DEFAULT_MODEL  # noqa: E402
 from graph.extract.train import read_annotations, train  # noqa: E402
 from graph.vocab import load_vocabulary  # noqa: E402
 
-SETTINGS = {"seed": 0, "c": 0.3, "threshold": 0.25, "rules_stand": True}
+SETTINGS = {"seed": 0, "c": 0.3, "threshold": 0.25, "rules_stand": True, "aggregate": True}
 
 
 def build(corpus: Path) -> object:
     vocab = load_vocabulary()
     docs = list(read_annotations(split_files("train") + split_files("dev"), corpus))
     model = train(docs, vocab, seed=SETTINGS["seed"], c=SETTINGS["c"], threshold=SETTINGS["threshold"],
-                  rules_stand=SETTINGS["rules_stand"])
+                  rules_stand=SETTINGS["rules_stand"], aggregate=SETTINGS["aggregate"])
     model.meta["splits"] = ["train", "dev"]
     return model
 

@@ -296,3 +296,28 @@ def test_breaking_ties_is_opposition(text: str, fact: Triple, vocab: Vocabulary)
 
 def test_lifted_sanctions_are_no_sanctions(vocab: Vocabulary) -> None:
     assert ("EU", "sanctions", "BLR") not in found("The European Union lifted its sanctions on Belarus.", vocab)
+
+
+def _flat_model(vocab: Vocabulary, label: str, p: float, aggregate: bool) -> object:
+    """A model that gives every pair probability ``p`` of ``label`` (and ~0 of every other label)."""
+    import math
+
+    import numpy as np
+
+    from graph.extract import Model
+    from graph.extract.classifier import labels_for
+
+    labels = labels_for({r.name: r.symmetric for r in vocab.relations.values()})
+    bias = [math.log(p / (1 - p)) if lab == label else -20.0 for lab in labels]
+    return Model("flat", labels, {"bias": 0}, np.zeros((1, len(labels)), dtype=np.float32), bias,
+                 [0.25] * len(labels), {"rules_stand": True, "aggregate": aggregate})
+
+
+def test_sentences_that_each_lean_to_a_fact_state_it_together(vocab: Vocabulary) -> None:
+    two = "Chile and Peru are neighbours on the Pacific. Chile and Peru both border Bolivia."
+    one = "Chile and Peru are neighbours on the Pacific."
+    fact = ("CHL", "tradePartnerOf", "PER")
+    assert fact in found(two, vocab, _flat_model(vocab, "tradePartnerOf", 0.2, aggregate=True))  # 1 - 0.8² = 0.36
+    assert fact not in found(two, vocab, _flat_model(vocab, "tradePartnerOf", 0.2, aggregate=False))
+    assert fact not in found(one, vocab, _flat_model(vocab, "tradePartnerOf", 0.2, aggregate=True))
+    assert fact not in found(two, vocab, _flat_model(vocab, "tradePartnerOf", 0.1, aggregate=True))  # under half

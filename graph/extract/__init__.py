@@ -56,27 +56,49 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
     clf = None if model == "rules" else model if isinstance(model, Model) else load_model(model)
     articles = list(articles)
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
-    for unit in read_sentences(articles, rules, batch_size):
-        stated = _rules_facts(unit, rules) if clf is None else _model_facts(unit, rules, clf)
+    aggregate = clf is not None and clf.meta.get("aggregate")
+    # article → fact → (probabilities of the sentences that lean to it, the most likely sentence)
+    weak: list[dict[tuple[str, str, str], tuple[list[float], Unit, float]]] = [{} for _ in articles]
+
+    def add(unit: Unit, subj: str, rel: str, obj: str, conf: float) -> None:
         article = articles[unit.article]
+        key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
+        if key in found[unit.article]:
+            return
+        a, b = unit.char_span(article)
+        found[unit.article][key] = Fact(
+            subject=subj,
+            relation=rel,
+            object=obj,
+            article=article.path,
+            evidence=article.text[a:b],
+            char_start=article.offset + a,
+            char_end=article.offset + b,
+            confidence=round(max(0.05, min(1.0, conf)), 3),
+            extractor=RULES if clf is None else clf.name,
+            article_id=article.id,
+            date=article.date,
+        )
+
+    for unit in read_sentences(articles, rules, batch_size):
+        leaning: list[tuple[str, str, str, float]] | None = [] if aggregate else None
+        stated = _rules_facts(unit, rules) if clf is None else _model_facts(unit, rules, clf, leaning)
         for subj, rel, obj, conf in stated:
-            key = (subj, rel, obj) if rel not in rules.symmetric else (*sorted((subj, obj)), rel)
-            if key in found[unit.article]:
-                continue
-            a, b = unit.char_span(article)
-            found[unit.article][key] = Fact(
-                subject=subj,
-                relation=rel,
-                object=obj,
-                article=article.path,
-                evidence=article.text[a:b],
-                char_start=article.offset + a,
-                char_end=article.offset + b,
-                confidence=round(max(0.05, min(1.0, conf)), 3),
-                extractor=RULES if clf is None else clf.name,
-                article_id=article.id,
-                date=article.date,
-            )
+            add(unit, subj, rel, obj, conf)
+        for subj, rel, obj, p in leaning or ():
+            if rel in rules.symmetric:
+                subj, obj = sorted((subj, obj))
+            ps, best, top = weak[unit.article].get((subj, rel, obj), ([], unit, 0.0))
+            weak[unit.article][(subj, rel, obj)] = ([*ps, p], unit if p > top else best, max(p, top))
+    if aggregate:  # several sentences each leaning to a fact: the article states it (noisy-or)
+        assert clf is not None
+        for facts in weak:
+            for (subj, rel, obj), (ps, unit, _) in facts.items():
+                none = 1.0
+                for p in ps:
+                    none *= 1.0 - p
+                if len(ps) > 1 and 1.0 - none >= clf.thresholds[0]:
+                    add(unit, subj, rel, obj, 1.0 - none)
     return [list(f.values()) for f in found]
 
 
@@ -84,7 +106,8 @@ def _rules_facts(unit: Unit, rules: Compiled) -> list[tuple[str, str, str, float
     return list(facts_in_sentence(unit.sentence, rules))
 
 
-def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str, str, float]]:
+def _model_facts(unit: Unit, rules: Compiled, clf: Model,
+                 leaning: list[tuple[str, str, str, float]] | None = None) -> list[tuple[str, str, str, float]]:
     """The model's facts for each candidate pair, beside the rules' facts.
 
     With ``rules_stand`` the rules' facts are kept, unless the model was refined on a user's
@@ -106,14 +129,22 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model) -> list[tuple[str, str
         scored[frozenset((c.a, c.b))] = (c, scores)
         if feats.get(UNASSERTED):
             continue
-        for label, p in clf.predict_scores(scores):
+        labels = clf.predict_scores(scores)
+        if leaning is not None:  # under the threshold but over half of it: counted across sentences
+            labels += [(lab, p) for lab, t in zip(clf.labels, clf.thresholds, strict=True)
+                       if t / 2 <= (p := scores[lab]) < t]
+        for label, p in labels:
             subj, rel, obj = label_fact(label, c.a, c.b)
             if feats.get(VENUE) and rel in rules.symmetric:
                 continue  # a place is no party: "Ghana and Togo signed a pact in Paris"
             want = rules.object_kind.get(rel)
             if want and (rules.actor_kind.get(obj) != want or rules.actor_kind.get(subj) == want):
                 continue  # "memberOf" needs an organisation as object and a state as subject
-            out.append((subj, rel, obj, p))
+            if p < clf.thresholds[clf.labels.index(label)]:
+                assert leaning is not None
+                leaning.append((subj, rel, obj, p))
+            else:
+                out.append((subj, rel, obj, p))
     if clf.meta.get("rules_stand"):
         for (subj, rel, obj), conf in sf.rule_facts.items():
             hit = scored.get(frozenset((subj, obj)))

@@ -170,11 +170,13 @@ def examples(docs: Iterable[GoldDoc], vocab: Vocabulary, batch_size: int = 32) -
 
 
 def fit(data: Sequence[Example], vocab: Vocabulary, *, seed: int = 0, c: float = 0.3, min_count: int = 2,
-        threshold: float = 0.25, rules_stand: bool = True, meta: dict[str, Any] | None = None) -> Model:
+        threshold: float = 0.25, rules_stand: bool = True, aggregate: bool = True,
+        meta: dict[str, Any] | None = None) -> Model:
     """One L2-regularised logistic regression per label (scikit-learn, liblinear), deterministic for ``seed``.
 
     With ``rules_stand`` the facts the rules read stay facts whatever the model says of them: the
-    model decides every other pair and relation.
+    model decides every other pair and relation.  With ``aggregate`` a fact that several sentences of
+    an article lean to (each at least half the threshold) counts when their noisy-or reaches it.
     """
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -210,7 +212,7 @@ def fit(data: Sequence[Example], vocab: Vocabulary, *, seed: int = 0, c: float =
             weights[:, j] = clf.coef_[0].astype(np.float32)
             bias[j] = float(clf.intercept_[0])
     info = {"examples": len(data), "features": len(names), "positives": positives, "seed": seed, "C": c,
-            "min_count": min_count, "rules_stand": rules_stand, **(meta or {})}
+            "min_count": min_count, "rules_stand": rules_stand, "aggregate": aggregate, **(meta or {})}
     return Model(NAME, labels, index, weights, bias, [threshold] * len(labels), info)
 
 
@@ -224,12 +226,13 @@ def data_hash(docs: Sequence[GoldDoc]) -> str:
 
 
 def train(docs: Sequence[GoldDoc], vocab: Vocabulary, *, seed: int = 0, c: float = 0.3, min_count: int = 2,
-          threshold: float = 0.25, rules_stand: bool = True,
+          threshold: float = 0.25, rules_stand: bool = True, aggregate: bool = True,
           progress: Callable[[Iterable[GoldDoc]], Iterable[GoldDoc]] = iter) -> Model:
     """Examples from ``docs``, then ``fit``."""
     data = list(examples(progress(docs), vocab))
     meta = {"documents": len(docs), "data": data_hash(docs)}
     return fit(data, vocab, seed=seed, c=c, min_count=min_count, threshold=threshold, rules_stand=rules_stand,
+               aggregate=aggregate,
                meta=meta)
 
 
