@@ -57,7 +57,8 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
     articles = list(articles)
     found: list[dict[tuple[str, str, str], Fact]] = [{} for _ in articles]
     aggregate = clf is not None and clf.meta.get("aggregate")
-    # article → fact → (probabilities of the sentences that lean to it, the most likely sentence)
+    # article → fact → (probabilities of the sentences that lean to it, the most likely sentence, the
+    # threshold of its label)
     weak: list[dict[tuple[str, str, str], tuple[list[float], Unit, float]]] = [{} for _ in articles]
 
     def add(unit: Unit, subj: str, rel: str, obj: str, conf: float) -> None:
@@ -81,24 +82,22 @@ def extract_many(articles: Iterable[Article], vocab: Vocabulary, batch_size: int
         )
 
     for unit in read_sentences(articles, rules, batch_size):
-        leaning: list[tuple[str, str, str, float]] | None = [] if aggregate else None
+        leaning: list[tuple[str, str, str, float, float]] | None = [] if aggregate else None
         stated = _rules_facts(unit, rules) if clf is None else _model_facts(unit, rules, clf, leaning)
         for subj, rel, obj, conf in stated:
             add(unit, subj, rel, obj, conf)
-        for subj, rel, obj, p in leaning or ():
+        for subj, rel, obj, p, t in leaning or ():
             if rel in rules.symmetric:
                 subj, obj = sorted((subj, obj))
-            ps, best, top = weak[unit.article].get((subj, rel, obj), ([], unit, 0.0))
-            weak[unit.article][(subj, rel, obj)] = ([*ps, p], unit if p > top else best, max(p, top))
-    if aggregate:  # several sentences each leaning to a fact: the article states it (noisy-or)
-        assert clf is not None
-        for facts in weak:
-            for (subj, rel, obj), (ps, unit, _) in facts.items():
-                none = 1.0
-                for p in ps:
-                    none *= 1.0 - p
-                if len(ps) > 1 and 1.0 - none >= clf.thresholds[0]:
-                    add(unit, subj, rel, obj, 1.0 - none)
+            ps, best, _ = weak[unit.article].get((subj, rel, obj), ([], unit, t))
+            weak[unit.article][(subj, rel, obj)] = ([*ps, p], unit if p > max(ps, default=0.0) else best, t)
+    for facts in weak:  # several sentences each leaning to a fact: the article states it (noisy-or)
+        for (subj, rel, obj), (ps, unit, t) in facts.items():
+            none = 1.0
+            for p in ps:
+                none *= 1.0 - p
+            if len(ps) > 1 and 1.0 - none >= t:
+                add(unit, subj, rel, obj, 1.0 - none)
     return [list(f.values()) for f in found]
 
 
@@ -106,8 +105,8 @@ def _rules_facts(unit: Unit, rules: Compiled) -> list[tuple[str, str, str, float
     return list(facts_in_sentence(unit.sentence, rules))
 
 
-def _model_facts(unit: Unit, rules: Compiled, clf: Model,
-                 leaning: list[tuple[str, str, str, float]] | None = None) -> list[tuple[str, str, str, float]]:
+def _model_facts(unit: Unit, rules: Compiled, clf: Model, leaning: list[tuple[str, str, str, float, float]] | None = None
+                 ) -> list[tuple[str, str, str, float]]:
     """The model's facts for each candidate pair, beside the rules' facts.
 
     With ``rules_stand`` the rules' facts are kept, unless the model was refined on a user's
@@ -121,6 +120,7 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model,
         return []
     sf = SentenceFeatures.of(unit.sentence, rules)
     veto = clf.meta.get("veto") or {}
+    thresholds = dict(zip(clf.labels, clf.thresholds, strict=True))
     out: list[tuple[str, str, str, float]] = []
     scored: dict[frozenset[str], tuple[Candidate, dict[str, float]]] = {}
     for c in cands:
@@ -131,8 +131,7 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model,
             continue
         labels = clf.predict_scores(scores)
         if leaning is not None:  # under the threshold but over half of it: counted across sentences
-            labels += [(lab, p) for lab, t in zip(clf.labels, clf.thresholds, strict=True)
-                       if t / 2 <= (p := scores[lab]) < t]
+            labels += [(lab, p) for lab, t in thresholds.items() if t / 2 <= (p := scores[lab]) < t]
         for label, p in labels:
             subj, rel, obj = label_fact(label, c.a, c.b)
             if feats.get(VENUE) and rel in rules.symmetric:
@@ -140,9 +139,9 @@ def _model_facts(unit: Unit, rules: Compiled, clf: Model,
             want = rules.object_kind.get(rel)
             if want and (rules.actor_kind.get(obj) != want or rules.actor_kind.get(subj) == want):
                 continue  # "memberOf" needs an organisation as object and a state as subject
-            if p < clf.thresholds[clf.labels.index(label)]:
+            if p < thresholds[label]:
                 assert leaning is not None
-                leaning.append((subj, rel, obj, p))
+                leaning.append((subj, rel, obj, p, thresholds[label]))
             else:
                 out.append((subj, rel, obj, p))
     if clf.meta.get("rules_stand"):

@@ -85,7 +85,7 @@ def _compile(vocab: Vocabulary) -> Compiled:
     for rel in vocab.relations.values():
         agent, inverse = set(rel.agent_cues), set(rel.inverse_cues)
         qualified, locative, collective = set(rel.qualified_cues), set(rel.locative_cues), set(rel.collective_cues)
-        travel, opinion = set(rel.travel_cues), set(rel.opinion_cues)
+        travel, opinion, stationed = set(rel.travel_cues), set(rel.opinion_cues), set(rel.stationed_cues)
         plain = set(rel.plain_cues) | agent | (inverse - travel) | qualified
         for cue in rel.cues:
             words = tuple(w for w in re.split(r"[\s]+", cue.lower().strip()) if w)
@@ -95,7 +95,7 @@ def _compile(vocab: Vocabulary) -> Compiled:
                     qualifiers=frozenset(q.lower() for q in rel.qualifiers) if cue in qualified else None,
                     locative=cue in locative, plain=cue in plain, collective=cue in collective,
                     travel=cue in travel, official=cue in travel and cue not in rel.plain_cues,
-                    opinion=cue in opinion, stationed=cue in set(rel.stationed_cues)))
+                    opinion=cue in opinion, stationed=cue in stationed))
     for lst in cues.values():
         lst.sort(key=lambda c: (-len(c.words), c.relation))
     return Compiled(

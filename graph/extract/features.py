@@ -21,8 +21,8 @@ from .candidates import Anchor, Candidate, head_chain
 from .compiled import Compiled, Cue
 from .rules import Sentence, facts_in_sentence, opinion
 from .rules import match as cue_length
-from .rules.modality import irrealis
-from .words import CONDITIONAL_MARKS, HEDGES, IRREALIS_COMP, IRREALIS_OBJ, MODALS, NEGATIONS, UNREAL_HEADS
+from .rules.modality import irrealis, negates, unreal_head
+from .words import CONDITIONAL_MARKS, HEDGES, IRREALIS_COMP, IRREALIS_OBJ, MODALS
 
 __all__ = ["SentenceFeatures", "pair_features", "UNASSERTED", "VENUE"]
 
@@ -145,7 +145,7 @@ def _modality(tokens: list[Any], out: dict[str, float], prefix: str) -> None:
         if lemma in IRREALIS_COMP or lemma in IRREALIS_OBJ:
             out[f"{prefix}irr:{lemma}"] = 1.0
         for ch in t.children:
-            if ch.dep_ == "neg" or (ch.dep_ in ("det", "advmod", "preconj") and ch.lower_ in NEGATIONS):
+            if negates(ch):
                 out[f"{prefix}neg"] = 1.0
             elif ch.dep_ in ("aux", "auxpass"):
                 if ch.lower_ in MODALS:
@@ -311,11 +311,10 @@ def asserted(path: list[Any], lca: Any, sf: SentenceFeatures) -> bool:
     for t in path:
         if t.i in sf.opinions:
             return False
-        if t.lemma_.lower() in UNREAL_HEADS and t.pos_ != "ADP" and any(c.dep_ in ("xcomp", "prep") for c in t.children):
+        if unreal_head(t) and any(c.dep_ in ("xcomp", "prep") for c in t.children):
             return False  # "is about to sign", "on the verge of joining"
-        for c in t.children:
-            if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "preconj") and c.lower_ in NEGATIONS):
-                return False
+        if any(negates(c) for c in t.children):
+            return False
     if irrealis(sf.sentence, lca):
         return False
     on_path = {t.i for t in path}

@@ -19,6 +19,16 @@ from ..words import (
 from .grammar import Sentence
 
 
+def negates(dep: Any) -> bool:
+    """Whether the dependent ``dep`` negates its head ("not", "never", "no deal", "without")."""
+    return dep.dep_ == "neg" or (dep.dep_ in ("det", "advmod", "preconj") and dep.lower_ in NEGATIONS)
+
+
+def unreal_head(tok: Any) -> bool:
+    """A word that puts what follows it in the future or in doubt ("about to", "on the verge of")."""
+    return tok.lemma_.lower() in UNREAL_HEADS and tok.pos_ != "ADP"
+
+
 def irrealis(s: Sentence, cue: Any, agent: bool = False) -> bool:
     """True when the sentence denies, questions or only hypothesises the cue.
 
@@ -32,7 +42,7 @@ def irrealis(s: Sentence, cue: Any, agent: bool = False) -> bool:
     t = cue
     for _ in range(12):
         for c in t.children:
-            if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "preconj") and c.lower_ in NEGATIONS):
+            if negates(c):
                 return True
             if c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
                 return True
@@ -52,7 +62,7 @@ def irrealis(s: Sentence, cue: Any, agent: bool = False) -> bool:
                 return True  # "the possibility of an alliance", "talks on the creation of a trade zone"
             embedded = True
         hedgeable = not state_noun and not embedded
-        if head.lemma_ in UNREAL_HEADS and head.pos_ != "ADP" and head.i != cue.i and hedgeable:
+        if unreal_head(head) and head.i != cue.i and hedgeable:
             return True  # "on the verge of signing", "poised to join"
         if dep in ("xcomp", "ccomp", "acl", "relcl", "pcomp") and head.lemma_ in IRREALIS_COMP and head.i != cue.i \
                 and hedgeable:
