@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_extract import make_corpus
+from gencorpus import make_corpus
 
 from graph.cluster.shards import nquads_of
 from graph.model import Article, Fact
