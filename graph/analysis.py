@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 from scipy import sparse
 
 from .errors import AllianceGraphError, UnknownActor, UnknownRelation
@@ -103,23 +104,29 @@ SOURCE_CHOICES = {"all": SOURCE_KINDS, "news": ("news",), "dataset": ("event", "
 # (a subquery per property), instead of one index lookup per claim and property
 # (the plain pattern); on RocksDB that made the read about 5x faster.  What costs
 # most after that is turning the answer's terms into strings: each IRI or long
-# literal is one RocksDB lookup per row.  So the relation comes back as its
-# number in a VALUES table (a number needs no lookup), and the evidence and the
-# articles' titles and sources are read only when the caller keeps them.
+# literal is one RocksDB lookup per row.  So the relation, the actors and the
+# article come back as their numbers in VALUES tables (a number needs no lookup;
+# the tables cost one lookup per distinct actor or article), the evidence and the
+# articles' titles and sources are read only when the caller keeps them, and the
+# datasets' start dates and story locators only when the store holds a dataset.
 _CLAIMS_QUERY = """
-SELECT ?s ?k ?o ?a ?conf %(ev)s?date ?start ?src WHERE {
+SELECT ?s ?k ?o ?a ?conf %(ev)s?date%(ds)s WHERE {
   { SELECT ?c WHERE { ?c a ag:Claim } }
   { SELECT ?c ?k WHERE { ?c rdf:predicate ?p . VALUES (?p ?k) { %(values)s } } }
-  { SELECT ?c ?s WHERE { ?c rdf:subject ?s } }
-  { SELECT ?c ?o WHERE { ?c rdf:object ?o } }
-  { SELECT ?c ?a WHERE { ?c prov:wasDerivedFrom ?a } }
+  %(s)s
+  %(o)s
+  %(a)s
   MINUS { ?c ag:rejected true }
   OPTIONAL { SELECT ?c ?conf WHERE { ?c ag:confidence ?conf } }
   %(ev_pattern)s
   OPTIONAL { SELECT ?c ?date WHERE { ?c dcterms:date ?date } }
-  OPTIONAL { SELECT ?c ?start WHERE { ?c ag:startDate ?start } }
-  OPTIONAL { SELECT ?c ?src WHERE { ?c dcterms:source ?src } }
+  %(ds_pattern)s
 }"""
+_DATASET_PATTERN = """OPTIONAL { SELECT ?c ?start WHERE { ?c ag:startDate ?start } }
+  OPTIONAL { SELECT ?c ?src WHERE { ?c dcterms:source ?src } }"""
+_CLAIM_ACTORS_QUERY = "SELECT DISTINCT ?x WHERE { { ?c rdf:subject ?x } UNION { ?c rdf:object ?x } }"
+_CLAIM_SOURCES_QUERY = "SELECT DISTINCT ?x WHERE { ?c prov:wasDerivedFrom ?x }"
+NUMBERED_LIMIT = 100_000  # actors or articles given numbers at most (the VALUES table is query text)
 _EVIDENCE_PATTERN = "OPTIONAL { SELECT ?c ?ev WHERE { ?c ag:evidence ?ev } }"
 
 _DATASETS_QUERY = """
@@ -172,7 +179,7 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
     iris = list(rel_by_iri)
     if not iris:
         return []
-    values = " ".join(f"(<{iri}> {k})" for k, iri in enumerate(iris))
+    values = _values(iris)
     articles: dict[str, tuple[str | None, str | None, str | None]] = {}
     if "news" in sources:
         for a, issued, title, source in store.query_data(  # type: ignore[misc, union-attr]
@@ -185,27 +192,55 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
         datasets.setdefault(d.value, (kind, name or d.value))
     prefix = str(vocab.actor_iri(""))
     cut = len(prefix)
+    # actors: only IRIs under the actor prefix are kept (claims about anything else are skipped)
+    actor_iris = [x.value for (x,) in store.query_data(_CLAIM_ACTORS_QUERY)  # type: ignore[misc, union-attr]
+                  if isinstance(x, ox.NamedNode) and x.value.startswith(prefix)]
+    numbered = len(actor_iris) <= NUMBERED_LIMIT
+    actor_ids = [iri[cut:] for iri in actor_iris]
+
+    def actor(t: Any) -> str | None:
+        if numbered:
+            return actor_ids[int(t.value)]
+        v = t.value
+        return v[cut:] if v.startswith(prefix) else None
+
+    found = [x for (x,) in store.query_data(_CLAIM_SOURCES_QUERY)]  # type: ignore[misc, union-attr]
+    source_iris = [x.value for x in found]  # every source, numbered when they are all IRIs (VALUES takes no blank node)
+    by_number = len(found) <= NUMBERED_LIMIT and all(isinstance(x, ox.NamedNode) for x in found)
+
+    def source(t: Any) -> str:
+        return source_iris[int(t.value)] if by_number else t.value
+
     nothing = (None, None, None)
     keep = set(sources)
+    confidences: dict[str, float] = {}
     rows = []
-    query = _CLAIMS_QUERY % {"values": values, "ev": "?ev " if evidence else "",
-                             "ev_pattern": _EVIDENCE_PATTERN if evidence else ""}
+    query = _CLAIMS_QUERY % {
+        "values": values, "ev": "?ev " if evidence else "", "ev_pattern": _EVIDENCE_PATTERN if evidence else "",
+        "ds": " ?start ?src" if datasets else "", "ds_pattern": _DATASET_PATTERN if datasets else "",
+        "s": _column("s", "rdf:subject", actor_iris if numbered else None),
+        "o": _column("o", "rdf:object", actor_iris if numbered else None),
+        "a": _column("a", "prov:wasDerivedFrom", source_iris if by_number else None)}
     for row in store.query_data(query):  # type: ignore[union-attr]
-        if evidence:
-            s, k, o, a, conf, ev, date, start, src = row
-        else:
-            (s, k, o, a, conf, date, start, src), ev = row, None
+        s, k, o, a, conf, *rest = row
+        ev = rest.pop(0) if evidence else None
+        date, start, src = rest if datasets else (rest[0], None, None)
         p = iris[int(k.value)]
         rel = rel_by_iri[p]
-        s, o = s.value, o.value
-        if not s.startswith(prefix) or not o.startswith(prefix):
+        s, o = actor(s), actor(o)
+        if s is None or o is None:
             continue
-        a = a.value
+        a = source(a)
         ds = datasets.get(a)
         kind = ds[0] if ds is not None else "news"
         if kind not in keep:
             continue
-        confidence = round(float(conf.value), 3) if conf is not None else 1.0
+        if conf is None:
+            confidence = 1.0
+        else:
+            confidence = confidences.get(conf.value)  # type: ignore[assignment]
+            if confidence is None:
+                confidence = confidences[conf.value] = round(float(conf.value), 3)
         sentence = ev.value if ev is not None else ""
         if ds is not None:
             when = date.value if date is not None else start.value if start is not None else None
@@ -213,13 +248,25 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
                 sentence = f"{treaty_labels.get(p, rel)} ({ds[1]})"
             locator = _value(src)
             # an event claim's source is its story: distinct stories count as distinct sources
-            rows.append(ClaimRow(s[cut:], rel, o[cut:], locator if kind == "event" and locator else a, confidence,
+            rows.append(ClaimRow(s, rel, o, locator if kind == "event" and locator else a, confidence,
                                  sentence, when, ds[1], locator, kind))
             continue
-        issued, title, source = articles.get(a, nothing)
-        rows.append(ClaimRow(s[cut:], rel, o[cut:], a, confidence, sentence,
-                             date.value if date is not None else issued, title, source))
+        issued, title, source_ = articles.get(a, nothing)
+        rows.append(ClaimRow(s, rel, o, a, confidence, sentence,
+                             date.value if date is not None else issued, title, source_))
     return rows
+
+
+def _values(iris: Sequence[str]) -> str:
+    """The rows of a VALUES table that numbers ``iris`` from 0."""
+    return " ".join(f"(<{iri}> {k})" for k, iri in enumerate(iris))
+
+
+def _column(var: str, path: str, numbers: Sequence[str] | None) -> str:
+    """The subquery that binds ``?var`` to the claim's ``path`` value: its number in ``numbers``, or the term itself."""
+    if numbers is None:
+        return f"{{ SELECT ?c ?{var} WHERE {{ ?c {path} ?{var} }} }}"
+    return f"{{ SELECT ?c ?{var} WHERE {{ ?c {path} ?x . VALUES (?x ?{var}) {{ {_values(numbers)} }} }} }}"
 
 
 def project(store: AllianceStore, *, relations: Iterable[str] | None = None, since: str | None = None,
