@@ -12,7 +12,8 @@ direction means.  Everything else here is a pure function of such a graph:
 - ``strongest_dyads``, ``compare`` (change between two periods);
 - ``shortest_chains`` (``alliances path``) and ``ego`` (``alliances ego``).
 
-This module is the home of networkx (with ``render``); it never writes RDF.
+This module is the home of networkx (with ``render``) and of igraph (Louvain
+and betweenness in C, imported when first used); it never writes RDF.
 """
 
 from __future__ import annotations
