@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +33,7 @@ import numpy as np
 import pyoxigraph as ox
 from scipy import sparse
 
+from . import snapshots
 from .errors import AllianceGraphError, UnknownActor, UnknownRelation
 from .periods import Period, parse_period
 from .store import AllianceStore
@@ -127,6 +129,7 @@ _DATASET_PATTERN = """OPTIONAL { SELECT ?c ?start WHERE { ?c ag:startDate ?start
   OPTIONAL { SELECT ?c ?src WHERE { ?c dcterms:source ?src } }"""
 _CLAIM_ACTORS_QUERY = "SELECT DISTINCT ?x WHERE { { ?c rdf:subject ?x } UNION { ?c rdf:object ?x } }"
 _CLAIM_SOURCES_QUERY = "SELECT DISTINCT ?x WHERE { ?c prov:wasDerivedFrom ?x }"
+_KEPT_VERSION = 1  # of the rows _kept_claims keeps: a change of what read_claims returns must bump it
 NUMBERED_LIMIT = 100_000  # actors or articles given numbers at most (the VALUES table is query text)
 _EVIDENCE_PATTERN = "OPTIONAL { SELECT ?c ?ev WHERE { ?c ag:evidence ?ev } }"
 
@@ -166,16 +169,57 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
     refines (a defence pact is an alliance).  ``sources`` keeps only claims of
     those kinds (``SOURCE_KINDS``: news articles, event datasets, treaty
     datasets).  Without ``evidence`` the rows carry no sentence and no
-    article title or source (``""``, ``None``, ``None``): the read is cheaper.
+    article title or source (``""``, ``None``, ``None``): the read is cheaper,
+    and a reader of a published snapshot reads it once: the rows are kept
+    inside the snapshot (``snapshots.keep``, which never changes) and read
+    back by every later reader of it.
     """
     vocab = store.vocab
     rel_by_iri = {str(r.iri): r.name for r in vocab.relations.values()}
     rel_by_iri.update({str(t.iri): t.parent for t in vocab.treaty_types.values()})
+    if relations is not None:
+        for r in relations:
+            vocab.relation(r)  # unknown names raise
+    if evidence or store.snapshot is None:
+        return _read_claims(store, rel_by_iri, relations, sources, evidence=evidence)
+    wanted, kinds = set(relations) if relations is not None else None, set(sources)
+    return [r for r in _kept_claims(store, rel_by_iri) if (wanted is None or r.relation in wanted) and r.kind in kinds]
+
+
+def _kept_claims(store: AllianceStore, rel_by_iri: dict[str, str]) -> list[ClaimRow]:
+    """All claims without evidence, as kept in the reader's snapshot, or read now and kept there.
+
+    The rows depend on the snapshot and on the ontology (relation names, the
+    actor prefix): the kept ones are used only with the same ontology.
+    """
+    assert store.snapshot is not None
+    ontology = [str(store.vocab.actor_iri("")), sorted(rel_by_iri.items())]
+    kept = snapshots.read_kept(store.snapshot.path, snapshots.CLAIMS, _KEPT_VERSION)
+    if isinstance(kept, dict) and kept.get("ontology") == json.loads(json.dumps(ontology)):
+        try:
+            strings, conf = kept["strings"], kept["confidence"]
+            return [ClaimRow(strings[s], strings[k], strings[o], strings[a], conf[c], "", strings[d], strings[t],
+                             strings[u], strings[n]) for s, k, o, a, c, d, t, u, n in kept["rows"]]
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass  # not what _kept_claims writes: read the store again
+    rows = _read_claims(store, rel_by_iri, None, SOURCE_KINDS, evidence=False)
+    index: dict[str | None, int] = {}
+    confidences: dict[float, int] = {}
+    packed = [[index.setdefault(x, len(index)) if i != 4 else confidences.setdefault(x, len(confidences))
+               for i, x in enumerate(r) if i != 5] for r in rows]
+    snapshots.keep(store.snapshot.path, snapshots.CLAIMS,
+                   {"ontology": ontology, "strings": list(index), "confidence": list(confidences), "rows": packed},
+                   _KEPT_VERSION)
+    return rows
+
+
+def _read_claims(store: AllianceStore, rel_by_iri: dict[str, str], relations: Sequence[str] | None,
+                 sources: Sequence[str], *, evidence: bool) -> list[ClaimRow]:
+    """``read_claims`` from the store itself."""
+    vocab = store.vocab
     treaty_labels = {str(t.iri): t.label for t in vocab.treaty_types.values()}
     if relations is not None:
         wanted = set(relations)
-        for r in relations:
-            vocab.relation(r)  # unknown names raise
         rel_by_iri = {iri: name for iri, name in rel_by_iri.items() if name in wanted}
     iris = list(rel_by_iri)
     if not iris:

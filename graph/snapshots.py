@@ -12,6 +12,7 @@ Layout of a store directory (the RocksDB files stay at the top, as before)::
     <store>/published.json           {"snapshot": "000007", "clean": true}, replaced atomically
     <store>/snapshots/000007/        a checkpoint, never written after it is published
     <store>/snapshots/000007/counts.json   what ``stats`` counted in 000007 (kept by the first reader to count)
+    <store>/snapshots/000007/claims.json   the claims of 000007 as the analysis reads them (likewise)
     <store>/snapshots/000007.lock    each reader holds a shared flock while it uses 000007
 
 ``clean`` is true when the writer that published the snapshot closed
@@ -21,12 +22,13 @@ reader (or writer) recovers the store and publishes a clean one.
 Superseded snapshots are deleted as soon as no reader holds them, so at most
 one snapshot per reader still running, plus the current one, exist.
 
-Because a published snapshot never changes, what a reader counts in it
-(``alliances stats``: a scan of every index, about a second at 1 M triples)
-holds for as long as the snapshot lives; the first reader to count keeps the
-counts inside it (``keep_counts``) and later readers read them back.  A
-write publishes a new snapshot, which has no counts until someone counts
-again; nothing at write time scans anything.
+Because a published snapshot never changes, what a reader derives from it
+holds for as long as the snapshot lives: the counts of ``alliances stats`` (a
+scan of every index, about a second at 1 M triples) and the claims the
+analysis reads (a join of seven indexes, about 1.5 s at 50,000 claims).  The
+first reader to derive them keeps them inside the snapshot (``keep``) and
+later readers read them back.  A write publishes a new snapshot, which keeps
+nothing until a reader derives it again; nothing at write time scans anything.
 
 This module knows files and locks only; the store passes in how to back up.
 """
@@ -43,6 +45,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError, StoreError, StoreFull, StoreLocked, disk_full
 from .export import write_atomic
@@ -64,14 +67,16 @@ __all__ = [
     "lease_newest",
     "snapshot_names",
     "COUNTS",
-    "read_counts",
-    "keep_counts",
+    "CLAIMS",
+    "read_kept",
+    "keep",
 ]
 
 WRITER_LOCK = "writer.lock"
 POINTER = "published.json"
 SNAPSHOTS = "snapshots"
-COUNTS = "counts.json"
+COUNTS = "counts.json"  # what `stats` counted (graph.store)
+CLAIMS = "claims.json"  # the claims the analysis reads, without evidence (graph.analysis)
 
 
 @dataclass(frozen=True)
@@ -323,33 +328,33 @@ def lease_newest(location: Path) -> Lease | None:
     return None
 
 
-def read_counts(snapshot: Path, version: int) -> dict[str, object] | None:
-    """The counts kept in ``snapshot`` by ``keep_counts`` with this ``version``; ``None`` when there are none.
+def read_kept(snapshot: Path, name: str, version: int) -> Any:
+    """What ``keep`` kept in ``snapshot`` under ``name`` with this ``version``; ``None`` when nothing was.
 
-    A file that cannot be read, or was written by another version of the
-    counting, is as good as none: the caller counts again.
+    A file that cannot be read, or was written by another version of its
+    maker, is as good as none: the caller reads the store again.
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
-    >>> read_counts(d, 1) is None
+    >>> read_kept(d, COUNTS, 1) is None
     True
-    >>> keep_counts(d, {"claims": 3}, 1); read_counts(d, 1), read_counts(d, 2)
+    >>> keep(d, COUNTS, {"claims": 3}, 1); read_kept(d, COUNTS, 1), read_kept(d, COUNTS, 2)
     ({'claims': 3}, None)
     """
     try:
-        data = json.loads((snapshot / COUNTS).read_text(encoding="utf-8"))
+        data = json.loads((snapshot / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != version or not isinstance(data.get("counts"), dict):
+    if not isinstance(data, dict) or data.get("version") != version:
         return None
-    return data["counts"]
+    return data.get("data")
 
 
-def keep_counts(snapshot: Path, counts: dict[str, object], version: int) -> None:
-    """Keep ``counts`` of the published ``snapshot`` inside it (atomically), for the readers that come later.
+def keep(snapshot: Path, name: str, data: Any, version: int) -> None:
+    """Keep ``data`` (JSON) read from the published ``snapshot`` inside it, atomically, for later readers.
 
     Best effort: a snapshot that cannot be written (another user's store, a
-    full disk) keeps nothing, and each reader counts for itself.
+    full disk) keeps nothing, and each reader reads the store for itself.
     """
     with contextlib.suppress(OSError, OutputError):
-        write_atomic(snapshot / COUNTS, json.dumps({"version": version, "counts": counts}, sort_keys=True) + "\n")
+        write_atomic(snapshot / name, json.dumps({"version": version, "data": data}, sort_keys=True) + "\n")

@@ -405,15 +405,18 @@ class AllianceStore:
         """Counts of articles, claims, edges and actors, and claims per relation.
 
         A reader of a published snapshot counts it once: the counts are kept
-        inside the snapshot (``snapshots.keep_counts``), which never changes,
+        inside the snapshot (``snapshots.keep``), which never changes,
         and read back by every later ``stats`` on it.  The first ``stats``
         after a write (a new snapshot), a writer and an in-memory store count.
         """
-        counts = snapshots.read_counts(self.snapshot.path, _COUNTS_VERSION) if self.snapshot is not None else None
-        if counts is None or not isinstance(counts.get("relations"), dict) or not counts.keys() >= set(_COUNT_KEYS):
+        kept = None if self.snapshot is None else snapshots.read_kept(self.snapshot.path, snapshots.COUNTS,
+                                                                      _COUNTS_VERSION)
+        if isinstance(kept, dict) and isinstance(kept.get("relations"), dict) and kept.keys() >= set(_COUNT_KEYS):
+            counts = kept
+        else:
             counts = self._count()
             if self.snapshot is not None:
-                snapshots.keep_counts(self.snapshot.path, counts, _COUNTS_VERSION)
+                snapshots.keep(self.snapshot.path, snapshots.COUNTS, counts, _COUNTS_VERSION)
         per_iri = dict(counts["relations"])  # type: ignore[call-overload]
         per_rel = {r.name: per_iri[str(r.iri)] for r in self.vocab.relations.values() if str(r.iri) in per_iri}
         return {**{k: counts[k] for k in _COUNT_KEYS},

@@ -394,11 +394,7 @@ def test_empty_graph_analyses_to_nothing() -> None:
     assert an.balance.share is None and an.blocs.modularity is None
 
 
-def test_claims_read_by_number_equal_those_read_as_iris(run, tmp_path: Path, vocab: Vocabulary,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Actors and articles come back as numbers from VALUES tables; past NUMBERED_LIMIT as IRIs: same rows."""
-    from graph.store import open_store
-
+def _store_with_news_and_events(run, tmp_path: Path) -> Path:
     from .conftest import PROJECT
     from .eventfiles import POLECAT_COLUMNS, table, write
     from .test_events import POLECAT_ROWS
@@ -407,13 +403,75 @@ def test_claims_read_by_number_equal_those_read_as_iris(run, tmp_path: Path, voc
     assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
     events = write(tmp_path / "ngec_coded_all_2023-03-05.txt", table(POLECAT_COLUMNS, POLECAT_ROWS), "gz")
     assert run("ingest-dataset", "polecat", events, "--store", store).exit_code == 0
+    return store
 
-    def read(limit: int) -> list[list[ClaimRow]]:
-        monkeypatch.setattr(analysis, "NUMBERED_LIMIT", limit)
+
+def _kept_claims_file(store: Path) -> Path:
+    from graph.snapshots import CLAIMS, SNAPSHOTS, read_pointer
+
+    pointer = read_pointer(store)
+    assert pointer is not None
+    return store / SNAPSHOTS / pointer.snapshot / CLAIMS
+
+
+def _read_all(store: Path, vocab: Vocabulary, *, fresh: bool) -> list[list[ClaimRow]]:
+    from graph.store import open_store
+
+    out = []
+    for kinds in (analysis.SOURCE_KINDS, ("news",), ("event",)):
+        for relations in (None, ["opposes", "alliedWith"]):
+            for evidence in (True, False):
+                if fresh:
+                    _kept_claims_file(store).unlink(missing_ok=True)
+                with open_store(store, vocab, read_only=True) as s:
+                    out.append(sorted(analysis.read_claims(s, relations, kinds, evidence=evidence)))
+    return out
+
+
+def test_claims_read_by_number_equal_those_read_as_iris(run, tmp_path: Path, vocab: Vocabulary,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Actors and articles come back as numbers from VALUES tables; past NUMBERED_LIMIT as IRIs: same rows."""
+    store = _store_with_news_and_events(run, tmp_path)
+    numbered = _read_all(store, vocab, fresh=True)
+    monkeypatch.setattr(analysis, "NUMBERED_LIMIT", 0)
+    assert _read_all(store, vocab, fresh=True) == numbered
+    assert {r.kind for r in numbered[0]} == {"news", "event"} and all(numbered[:4])
+
+
+def test_claims_kept_in_the_snapshot_are_those_read(run, tmp_path: Path, vocab: Vocabulary) -> None:
+    """Without evidence the rows are read once per snapshot, kept in it, and read back the same, filtered alike."""
+    store = _store_with_news_and_events(run, tmp_path)
+    fresh = _read_all(store, vocab, fresh=True)
+    kept = _kept_claims_file(store)
+    assert kept.is_file()
+    assert _read_all(store, vocab, fresh=False) == fresh
+
+    # later readers believe what is kept (they do not read the claims again) ...
+    doc = json.loads(kept.read_text(encoding="utf-8"))
+    doc["data"]["rows"] = doc["data"]["rows"][:1]
+    kept.write_text(json.dumps(doc), encoding="utf-8")
+    from graph.store import open_store
+
+    with open_store(store, vocab, read_only=True) as s:
+        assert len(analysis.read_claims(s, evidence=False)) == 1
+    # ... when it was kept with the same ontology, and in the form _kept_claims writes
+    for change in ({"ontology": ["https://example.org/actor/", []]}, {"rows": [[0, 1]]}, {"strings": "x"}):
+        kept.write_text(json.dumps({**doc, "data": {**doc["data"], **change}}), encoding="utf-8")
         with open_store(store, vocab, read_only=True) as s:
-            return [sorted(analysis.read_claims(s, None, kinds, evidence=evidence))
-                    for kinds in (analysis.SOURCE_KINDS, ("news",), ("event",)) for evidence in (True, False)]
+            assert sorted(analysis.read_claims(s, evidence=False)) == fresh[1], change
 
-    numbered, plain = read(analysis.NUMBERED_LIMIT), read(0)
-    assert numbered == plain
-    assert {r.kind for r in numbered[0]} == {"news", "event"} and all(numbered)
+
+def test_analysis_after_a_write_sees_the_new_claims(run, tmp_path: Path) -> None:
+    from .conftest import PROJECT, write_facts
+
+    store = tmp_path / "store"
+    assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
+    before = json.loads(run("analyze", "--store", store, "--format", "json").stdout)
+    assert json.loads(run("analyze", "--store", store, "--format", "json").stdout) == before  # read back, same
+    (tmp_path / "b.txt").write_text("title: More\ndate: 2024-01-02\n\nJapan and India signed a pact.\n", encoding="utf-8")
+    facts = write_facts(tmp_path / "b.yaml", "b.txt", [
+        {"subject": "JPN", "relation": "agreementWith", "object": "IND", "evidence": "Japan and India signed a pact."}])
+    assert run("ingest", facts, "--no-extract", "--store", store).exit_code == 0
+    after = json.loads(run("analyze", "--store", store, "--format", "json", "--top", "0").stdout)
+    assert (after["actors"], after["ties"]) == (before["actors"] + 2, before["ties"] + 1)
+    assert {"JPN", "IND"} <= {a["id"] for a in after["central"]}

@@ -82,7 +82,7 @@ def test_stats_are_kept_with_their_snapshot_and_counted_anew_after_a_write(run, 
 
     # a later stats on the same snapshot reports what was kept (it does not count again)
     doc = json.loads(kept.read_text(encoding="utf-8"))
-    doc["counts"]["articles"] += 1000
+    doc["data"]["articles"] += 1000
     kept.write_text(json.dumps(doc), encoding="utf-8")
     assert json.loads(run("stats", "--store", store, "--format", "json").stdout)["articles"] == first["articles"] + 1000
 
@@ -103,6 +103,6 @@ def test_unreadable_kept_counts_are_counted_again(run, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
     first = json.loads(run("stats", "--store", store, "--format", "json").stdout)
-    for garbage in ("", "{not json", '{"version": 1, "counts": {"claims": 1}}', '{"version": 0, "counts": {}}'):
+    for garbage in ("", "{not json", '{"version": 1, "data": {"claims": 1}}', '{"version": 0, "data": {}}'):
         _kept(store).write_text(garbage, encoding="utf-8")
         assert json.loads(run("stats", "--store", store, "--format", "json").stdout) == first, garbage
