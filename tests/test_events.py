@@ -125,6 +125,23 @@ def test_ingesting_again_adds_nothing_and_files_collapse_together(tmp_path):
     assert len(claims(store)) == 2
 
 
+def test_known_group_codes_are_the_ones_the_cameo_sources_confirm(tmp_path):
+    rows = [gdelt_row(1, "20240105", "AFU", "NERGOV", "163", url="https://news.example/au"),  # African Union
+            gdelt_row(2, "20240105", "WAS", "NERGOV", "163", url="https://news.example/ecowas"),
+            gdelt_row(3, "20240105", "GOS", "RUSGOV", "163", url="https://news.example/g7"),
+            gdelt_row(4, "20240105", "SHA", "CHNGOV", "057", url="https://news.example/sco"),  # no confirmed code
+            gdelt_row(5, "20000105", "OAU", "NERGOV", "163", url="https://news.example/oau")]  # not the AU
+    f = write(tmp_path / "groups.export.CSV", "\n".join(rows) + "\n")
+    store = tmp_path / "store"
+    result = ingest(store, "gdelt", f)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"not actors of the ontology in .*OAU 1.*SHA 1", result.stderr)
+    assert [(c["s"], c["p"], c["o"]) for c in claims(store)] == [
+        ("AU", "sanctions", "NER"), ("ECOWAS", "sanctions", "NER"), ("G7", "sanctions", "RUS")]
+    source = {row[1]: row[3] for row in _table("actors.csv") if row[0] == "cameo-group"}
+    assert "SHA" not in source and all("Table 3.4" in why for why in source.values())
+
+
 def test_gdelt1_files_are_told_apart_by_their_column_count(tmp_path):
     rows58 = [gdelt_row(1, "20130405", "USAGOV", "CHNGOV", "042", url="https://news.example/v", version="1.0"),
               gdelt_row(2, "20130405", "USAGOV", "CHNGOV", "042", url="https://news.example/w", version="1.0")]
