@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.datasets import event_claims
 from graph.datasets.mapping import load_actors, load_cameo, load_plover
 from graph.datasets.named_events import cameo_code
 from graph.store import open_store
@@ -123,6 +124,21 @@ def test_ingesting_again_adds_nothing_and_files_collapse_together(tmp_path):
     again = ingest(store, "gdelt", a)
     assert "0 event claims written" in again.stderr and "2 already in the store" in again.stderr
     assert len(claims(store)) == 2
+
+
+def test_repeats_collapse_whether_their_claim_is_written_yet_or_not(tmp_path, monkeypatch):
+    """A claim's repeat after its batch went to the store still collapses, and is counted as a repeat."""
+    monkeypatch.setattr(event_claims, "BATCH", 1)  # every claim written before the next row is read
+    f = write(tmp_path / "20240106.export.CSV", "\n".join(GDELT_ROWS) + "\n")
+    store = tmp_path / "store"
+    first = ingest(store, "gdelt", f)
+    assert first.exit_code == 0, first.output
+    assert "5 event claims written" in first.stderr and "1 repeats collapsed, 0 already in the store" in first.stderr
+    again = ingest(store, "gdelt", f, f)  # the same file twice in one run
+    assert again.stderr.count("0 event claims written") == 2
+    assert again.stderr.count("1 repeats collapsed, 5 already in the store") == 1
+    assert again.stderr.count("6 repeats collapsed, 0 already in the store") == 1
+    assert len(claims(store)) == 5
 
 
 def test_known_group_codes_are_the_ones_the_cameo_sources_confirm(tmp_path):
