@@ -134,11 +134,28 @@ def test_repeats_collapse_whether_their_claim_is_written_yet_or_not(tmp_path, mo
     first = ingest(store, "gdelt", f)
     assert first.exit_code == 0, first.output
     assert "5 event claims written" in first.stderr and "1 repeats collapsed, 0 already in the store" in first.stderr
-    again = ingest(store, "gdelt", f, f)  # the same file twice in one run
+    g = write(tmp_path / "20240108.export.CSV", "\n".join([
+        gdelt_row(20, "20240108", "DEUGOV", "RUSGOV", "163", url="https://news.example/new"),  # a new claim
+        gdelt_row(21, "20240108", "USAGOV", "RUSGOV", "163", url="https://news.example/i")]) + "\n")  # an old one
+    again = ingest(store, "gdelt", f, f, g)  # the same file twice in one run, then one more
     assert again.stderr.count("0 event claims written") == 2
     assert again.stderr.count("1 repeats collapsed, 5 already in the store") == 1
     assert again.stderr.count("6 repeats collapsed, 0 already in the store") == 1
-    assert len(claims(store)) == 5
+    assert "1 event claims written" in again.stderr and len(claims(store)) == 6
+
+
+def test_a_saturated_filter_of_the_run_changes_counts_at_most_never_claims(tmp_path, monkeypatch):
+    """Every claim looks already made to a filter of 8 bits: the store's lookup decides, claims stay the same."""
+    monkeypatch.setattr(event_claims.RunClaims, "BITS", 8)
+    monkeypatch.setattr(event_claims, "BATCH", 1)
+    f = write(tmp_path / "20240106.export.CSV", "\n".join(GDELT_ROWS) + "\n")
+    store = tmp_path / "store"
+    result = ingest(store, "gdelt", f)
+    assert result.exit_code == 0, result.output
+    assert "5 event claims written" in result.stderr and "1 repeats collapsed" in result.stderr
+    assert [(c["s"], c["p"], c["o"]) for c in claims(store)] == [
+        ("USA", "agreementWith", "FRA"), ("CHN", "opposes", "NATO"), ("USA", "sanctions", "RUS"),
+        ("RUS", "threatens", "UKR"), ("RUS", "visited", "TUR")]
 
 
 def test_known_group_codes_are_the_ones_the_cameo_sources_confirm(tmp_path):

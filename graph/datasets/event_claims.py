@@ -12,12 +12,15 @@ Repeats collapse: one claim per dataset, relation, actor pair (either order
 for a symmetric relation) and source URL (GDELT repeats an event across
 mentions; without a locator, per date).  The first row stands for the claim.
 A claim already in the store (the same file ingested again) is left as it is.
-Memory does not grow with the file: rows are never held, quads go to the
-store every ``BATCH`` claims in one transaction, and what decides whether a
-claim is new is the store itself (one index lookup) plus the claims of the
-batch not yet written.  Which claims this run made is kept in a fixed-size
-filter (``RunClaims``), only to tell a repeat from a claim of an earlier
-ingest in the report.
+Memory does not grow with the file: rows are never held; claims go to the
+store every ``BATCH`` claims in one transaction, and RocksDB's memtables to
+disk after each; the claims this run has made are kept in a fixed-size filter
+(``RunClaims``).  Whether a claim is new is decided by the store, looked up
+only when it could hold the claim: when the store held no claim of this
+dataset and version before the run, a claim the filter has not seen is new.
+(Lookups of absent claims fill RocksDB's block cache with blocks from all
+over the store: measured in one process on 2,000,000 generated GDELT rows,
+peak RSS 163 MiB with a lookup per claim, 129 MiB without.)
 """
 
 from __future__ import annotations
@@ -55,14 +58,13 @@ Progress = Callable[[EventReport, int, int], None]  # report, bytes read, bytes 
 
 
 class RunClaims:
-    """The claims one run has made, in fixed memory: a Bloom filter of ``BITS`` bits.
+    """The claims one run has made, in fixed memory: a Bloom filter of ``BITS`` bits (2 MiB).
 
-    It never decides what is written (the store does); it only tells, for a
-    claim the store already holds, whether this run has met it (a repeat) or
-    an earlier ingest made it.  No false negatives; false positives (an earlier
-    claim counted as a repeat) stay below 0.3 % up to a million claims in a
-    run, so the counts of a re-ingest are exact for any file of a realistic
-    size, and memory is the same 2 MiB whatever the size.
+    A "no" is certain: a claim the filter has not seen was not made by this
+    run (and, when the store was ``fresh`` for its dataset, is new).  A "yes"
+    is confirmed by the store: a false positive (below 0.3 % up to a million
+    claims in a run) costs one lookup, or counts a claim of an earlier ingest
+    as a repeat in the report; it never changes what is written.
 
     >>> made = RunClaims()
     >>> made.add("https://w3id.org/alliance-graph/claim/1")
@@ -71,14 +73,26 @@ class RunClaims:
     """
 
     BITS = 1 << 24
-    _MASK = BITS - 1
 
     def __init__(self) -> None:
         self._bits = bytearray(self.BITS // 8)
+        self._mask = self.BITS - 1
+        self._fresh: dict[str, bool] = {}
+
+    def fresh(self, extractor: str, store: AllianceStore) -> bool:
+        """Whether the store held no claim of ``extractor`` when this run first met it.
+
+        Then a claim the filter has not seen is surely new, and needs no
+        lookup: lookups of absent claims fill RocksDB's block cache with the
+        store's blocks, so memory would grow with the store.
+        """
+        if extractor not in self._fresh:
+            self._fresh[extractor] = not store.has_extractor(extractor)
+        return self._fresh[extractor]
 
     def _positions(self, iri: str) -> tuple[int, ...]:
         words = struct.unpack("<4I", hashlib.blake2b(iri.encode(), digest_size=16).digest())
-        return tuple(w & self._MASK for w in words)
+        return tuple(w & self._mask for w in words)
 
     def add(self, iri: str) -> None:
         for i in self._positions(iri):
@@ -184,6 +198,7 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
         batch_iris: set[str] = set()  # the claims of ``batch``, not in the store yet
         next_progress = PROGRESS_EVERY
         extractor = node = ""
+        fresh = False
         current = ""
         file_name = path.name
 
@@ -192,6 +207,7 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
             if pending:
                 store.write_ntriples("".join(pending), batch)
                 report.claims += len(batch)
+                store.flush()
             pending, batch, batch_iris = [], [], set()
 
         try:
@@ -201,14 +217,18 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
                                 next(iter(report.versions)) if len(report.versions) == 1 else info.version)
                 if v != current:  # the version is known once the layout (GDELT) or a Version field (POLECAT) is read
                     current = v
+                    fresh = made.fresh(f"dataset:{dataset}/{v}", store)
                     extractor = nt_literal(f"dataset:{dataset}/{v}")
                     node = f"<{dataset_iri(dataset, v)}>"
                     pending.append(_dataset_ntriples(dataset, v, file_name))
                 rel = vocab.relations[event.rule.relation]
                 locator = event.locator or f"date:{event.date}"
                 iri = event_claim_iri(dataset, current, rel.name, event.subject, event.object, locator, rel.symmetric)
-                if iri in batch_iris or store.has_claim(iri):
-                    if iri in batch_iris or iri in made:
+                if iri in batch_iris:
+                    report.collapsed += 1
+                    continue
+                if not (fresh and iri not in made) and store.has_claim(iri):
+                    if iri in made:
                         report.collapsed += 1
                     else:  # from an earlier ingest: counted once, its repeats as repeats
                         report.existing += 1
