@@ -181,9 +181,10 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
     """Stream one GDELT, POLECAT or ICEWS file into the store; return what it found and left out.
 
     ``made`` (shared across the files of one run) remembers the claims made
-    so far, so repeats across files count as repeats too.  Raises InputError when the
-    file as a whole cannot be used (unreadable, not that dataset's layout);
-    what was written before a file turns out damaged half way stays written.
+    so far, so repeats across files count as repeats too.  Raises InputError
+    when the file as a whole cannot be used (unreadable, not that dataset's
+    layout); what was written before a file turns out damaged half way stays
+    written.
     """
     if dataset not in EVENT_DATASETS:
         raise InputError(path, f"unknown event dataset {dataset!r}; choose from {', '.join(EVENT_DATASETS)}")
