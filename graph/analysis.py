@@ -12,17 +12,16 @@ direction means.  Everything else here is a pure function of such a graph:
 - ``strongest_dyads``, ``compare`` (change between two periods);
 - ``shortest_chains`` (``alliances path``) and ``ego`` (``alliances ego``).
 
-This module is the home of networkx (with ``render``); it never writes RDF.
+This module is the home of networkx (with ``render``) and of igraph (Louvain
+and betweenness in C, imported when first used); it never writes RDF.
 """
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import gc
 import itertools
 import random
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -30,10 +29,11 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 from scipy import sparse
-from scipy.sparse import csgraph
 
 from .errors import AllianceGraphError, UnknownActor, UnknownRelation
+from .periods import Period, parse_period
 from .store import AllianceStore
 from .vocab import Vocabulary
 
@@ -80,111 +80,6 @@ BETWEENNESS_SAMPLES = 256
 DIGITS = 4  # every float in the output is rounded to this many decimals
 
 
-# --------------------------------------------------------------------------- periods
-
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _first_day(value: str) -> str:
-    """The first day a (partial) ISO date covers.
-
-    >>> _first_day("2021"), _first_day("2021-06"), _first_day("2021-06-23")
-    ('2021-01-01', '2021-06-01', '2021-06-23')
-    """
-    return value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value[:10]
-
-
-def _last_day(value: str) -> str:
-    """The last day a (partial) ISO date covers.
-
-    >>> _last_day("2020"), _last_day("2020-02"), _last_day("2020-02-03")
-    ('2020-12-31', '2020-02-29', '2020-02-03')
-    """
-    if len(value) == 4:
-        return value + "-12-31"
-    if len(value) == 7:
-        year, month = int(value[:4]), int(value[5:7])
-        return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
-    return value[:10]
-
-
-def _check_date(value: str) -> str:
-    value = value.strip()
-    if not _DATE.match(value):
-        raise AllianceGraphError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    month_ok = len(value) == 4 or 1 <= int(value[5:7]) <= 12
-    day_ok = len(value) < 10 or (month_ok and 1 <= int(value[8:10]) <= int(_last_day(value[:7])[8:]))
-    if not (month_ok and day_ok):
-        raise AllianceGraphError(f"{value!r} is not a valid date")
-    return value
-
-
-@dataclass(frozen=True)
-class Period:
-    """A span of days, either end open: claims whose date falls in it.
-
-    A partial date counts as its first day (a claim dated ``2021-06`` is on
-    2021-06-01); undated claims fall in no period.
-
-    >>> Period.between("2019", "2020").contains("2020-12-31")
-    True
-    >>> Period.between(since="2021-03").contains("2021")
-    False
-    """
-
-    start: str | None = None  # first day, inclusive
-    end: str | None = None  # last day, inclusive
-    label: str = "all dates"
-
-    @classmethod
-    def between(cls, since: str | None = None, until: str | None = None) -> Period:
-        start = _first_day(_check_date(since)) if since else None
-        end = _last_day(_check_date(until)) if until else None
-        if start and end and start > end:
-            raise AllianceGraphError(f"period starts ({since}) after it ends ({until})")
-        if since and until:
-            label = since if since == until else f"{since}..{until}"
-        elif since:
-            label = f"{since}.."
-        elif until:
-            label = f"..{until}"
-        else:
-            label = "all dates"
-        return cls(start, end, label)
-
-    @property
-    def open(self) -> bool:
-        return self.start is None and self.end is None
-
-    def contains(self, date: str | None) -> bool:
-        if self.open:
-            return True
-        if not date:
-            return False
-        day = _first_day(date)
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
-
-def parse_period(text: str) -> Period:
-    """One side of ``--compare``: ``2019``, ``2019-06``, ``2019-06-30``, or a range with ``..``.
-
-    A single date means all the days it covers; either end of a range may be
-    left open (``..2020`` is everything up to the end of 2020).
-
-    >>> parse_period("2019")
-    Period(start='2019-01-01', end='2019-12-31', label='2019')
-    >>> parse_period("2021-03..")
-    Period(start='2021-03-01', end=None, label='2021-03..')
-    """
-    text = text.strip()
-    if ".." in text:
-        since, _, until = text.partition("..")
-        if not since and not until:
-            raise AllianceGraphError(f"period {text!r} has neither start nor end")
-        return Period.between(since or None, until or None)
-    return Period.between(text, text)
-
-
 # --------------------------------------------------------------------------- projection
 
 class ClaimRow(NamedTuple):
@@ -210,23 +105,29 @@ SOURCE_CHOICES = {"all": SOURCE_KINDS, "news": ("news",), "dataset": ("event", "
 # (a subquery per property), instead of one index lookup per claim and property
 # (the plain pattern); on RocksDB that made the read about 5x faster.  What costs
 # most after that is turning the answer's terms into strings: each IRI or long
-# literal is one RocksDB lookup per row.  So the relation comes back as its
-# number in a VALUES table (a number needs no lookup), and the evidence and the
-# articles' titles and sources are read only when the caller keeps them.
+# literal is one RocksDB lookup per row.  So the relation, the actors and the
+# article come back as their numbers in VALUES tables (a number needs no lookup;
+# the tables cost one lookup per distinct actor or article), the evidence and the
+# articles' titles and sources are read only when the caller keeps them, and the
+# datasets' start dates and story locators only when the store holds a dataset.
 _CLAIMS_QUERY = """
-SELECT ?s ?k ?o ?a ?conf %(ev)s?date ?start ?src WHERE {
+SELECT ?s ?k ?o ?a ?conf %(ev)s?date%(ds)s WHERE {
   { SELECT ?c WHERE { ?c a ag:Claim } }
   { SELECT ?c ?k WHERE { ?c rdf:predicate ?p . VALUES (?p ?k) { %(values)s } } }
-  { SELECT ?c ?s WHERE { ?c rdf:subject ?s } }
-  { SELECT ?c ?o WHERE { ?c rdf:object ?o } }
-  { SELECT ?c ?a WHERE { ?c prov:wasDerivedFrom ?a } }
+  %(s)s
+  %(o)s
+  %(a)s
   MINUS { ?c ag:rejected true }
   OPTIONAL { SELECT ?c ?conf WHERE { ?c ag:confidence ?conf } }
   %(ev_pattern)s
   OPTIONAL { SELECT ?c ?date WHERE { ?c dcterms:date ?date } }
-  OPTIONAL { SELECT ?c ?start WHERE { ?c ag:startDate ?start } }
-  OPTIONAL { SELECT ?c ?src WHERE { ?c dcterms:source ?src } }
+  %(ds_pattern)s
 }"""
+_DATASET_PATTERN = """OPTIONAL { SELECT ?c ?start WHERE { ?c ag:startDate ?start } }
+  OPTIONAL { SELECT ?c ?src WHERE { ?c dcterms:source ?src } }"""
+_CLAIM_ACTORS_QUERY = "SELECT DISTINCT ?x WHERE { { ?c rdf:subject ?x } UNION { ?c rdf:object ?x } }"
+_CLAIM_SOURCES_QUERY = "SELECT DISTINCT ?x WHERE { ?c prov:wasDerivedFrom ?x }"
+NUMBERED_LIMIT = 100_000  # actors or articles given numbers at most (the VALUES table is query text)
 _EVIDENCE_PATTERN = "OPTIONAL { SELECT ?c ?ev WHERE { ?c ag:evidence ?ev } }"
 
 _DATASETS_QUERY = """
@@ -279,7 +180,7 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
     iris = list(rel_by_iri)
     if not iris:
         return []
-    values = " ".join(f"(<{iri}> {k})" for k, iri in enumerate(iris))
+    values = _values(iris)
     articles: dict[str, tuple[str | None, str | None, str | None]] = {}
     if "news" in sources:
         for a, issued, title, source in store.query_data(  # type: ignore[misc, union-attr]
@@ -292,27 +193,55 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
         datasets.setdefault(d.value, (kind, name or d.value))
     prefix = str(vocab.actor_iri(""))
     cut = len(prefix)
+    # actors: only IRIs under the actor prefix are kept (claims about anything else are skipped)
+    actor_iris = [x.value for (x,) in store.query_data(_CLAIM_ACTORS_QUERY)  # type: ignore[misc, union-attr]
+                  if isinstance(x, ox.NamedNode) and x.value.startswith(prefix)]
+    numbered = len(actor_iris) <= NUMBERED_LIMIT
+    actor_ids = [iri[cut:] for iri in actor_iris]
+
+    def actor(t: Any) -> str | None:
+        if numbered:
+            return actor_ids[int(t.value)]
+        v = t.value
+        return v[cut:] if v.startswith(prefix) else None
+
+    found = [x for (x,) in store.query_data(_CLAIM_SOURCES_QUERY)]  # type: ignore[misc, union-attr]
+    source_iris = [x.value for x in found]  # every source, numbered when they are all IRIs (VALUES takes no blank node)
+    by_number = len(found) <= NUMBERED_LIMIT and all(isinstance(x, ox.NamedNode) for x in found)
+
+    def source(t: Any) -> str:
+        return source_iris[int(t.value)] if by_number else t.value
+
     nothing = (None, None, None)
     keep = set(sources)
+    confidences: dict[str, float] = {}
     rows = []
-    query = _CLAIMS_QUERY % {"values": values, "ev": "?ev " if evidence else "",
-                             "ev_pattern": _EVIDENCE_PATTERN if evidence else ""}
+    query = _CLAIMS_QUERY % {
+        "values": values, "ev": "?ev " if evidence else "", "ev_pattern": _EVIDENCE_PATTERN if evidence else "",
+        "ds": " ?start ?src" if datasets else "", "ds_pattern": _DATASET_PATTERN if datasets else "",
+        "s": _column("s", "rdf:subject", actor_iris if numbered else None),
+        "o": _column("o", "rdf:object", actor_iris if numbered else None),
+        "a": _column("a", "prov:wasDerivedFrom", source_iris if by_number else None)}
     for row in store.query_data(query):  # type: ignore[union-attr]
-        if evidence:
-            s, k, o, a, conf, ev, date, start, src = row
-        else:
-            (s, k, o, a, conf, date, start, src), ev = row, None
+        s, k, o, a, conf, *rest = row
+        ev = rest.pop(0) if evidence else None
+        date, start, src = rest if datasets else (rest[0], None, None)
         p = iris[int(k.value)]
         rel = rel_by_iri[p]
-        s, o = s.value, o.value
-        if not s.startswith(prefix) or not o.startswith(prefix):
+        s, o = actor(s), actor(o)
+        if s is None or o is None:
             continue
-        a = a.value
+        a = source(a)
         ds = datasets.get(a)
         kind = ds[0] if ds is not None else "news"
         if kind not in keep:
             continue
-        confidence = round(float(conf.value), 3) if conf is not None else 1.0
+        if conf is None:
+            confidence = 1.0
+        else:
+            confidence = confidences.get(conf.value)  # type: ignore[assignment]
+            if confidence is None:
+                confidence = confidences[conf.value] = round(float(conf.value), 3)
         sentence = ev.value if ev is not None else ""
         if ds is not None:
             when = date.value if date is not None else start.value if start is not None else None
@@ -320,13 +249,25 @@ def read_claims(store: AllianceStore, relations: Sequence[str] | None = None,
                 sentence = f"{treaty_labels.get(p, rel)} ({ds[1]})"
             locator = _value(src)
             # an event claim's source is its story: distinct stories count as distinct sources
-            rows.append(ClaimRow(s[cut:], rel, o[cut:], locator if kind == "event" and locator else a, confidence,
+            rows.append(ClaimRow(s, rel, o, locator if kind == "event" and locator else a, confidence,
                                  sentence, when, ds[1], locator, kind))
             continue
-        issued, title, source = articles.get(a, nothing)
-        rows.append(ClaimRow(s[cut:], rel, o[cut:], a, confidence, sentence,
-                             date.value if date is not None else issued, title, source))
+        issued, title, source_ = articles.get(a, nothing)
+        rows.append(ClaimRow(s, rel, o, a, confidence, sentence,
+                             date.value if date is not None else issued, title, source_))
     return rows
+
+
+def _values(iris: Sequence[str]) -> str:
+    """The rows of a VALUES table that numbers ``iris`` from 0."""
+    return " ".join(f"(<{iri}> {k})" for k, iri in enumerate(iris))
+
+
+def _column(var: str, path: str, numbers: Sequence[str] | None) -> str:
+    """The subquery that binds ``?var`` to the claim's ``path`` value: its number in ``numbers``, or the term itself."""
+    if numbers is None:
+        return f"{{ SELECT ?c ?{var} WHERE {{ ?c {path} ?{var} }} }}"
+    return f"{{ SELECT ?c ?{var} WHERE {{ ?c {path} ?x . VALUES (?x ?{var}) {{ {_values(numbers)} }} }} }}"
 
 
 def project(store: AllianceStore, *, relations: Iterable[str] | None = None, since: str | None = None,
@@ -370,7 +311,7 @@ def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects that all stay alive.
 
     Building the projection allocates a few hundred thousand dicts and lists,
-    and the metrics (Louvain above all) many more while the projection is
+    and the metrics many more while the projection is
     alive; the collections this triggers walk live objects only (about 40% of
     the projection's time at 50,000 claims).  Reference counting still frees
     everything as usual.
@@ -564,42 +505,28 @@ def _pagerank(P: _Pairs, alpha: float = 0.85, max_iter: int = 100, tol: float = 
     raise AllianceGraphError(f"PageRank did not converge in {max_iter} iterations")
 
 
-def _betweenness(P: _Pairs, sources: Sequence[int] | None = None) -> np.ndarray:
-    """Brandes' betweenness on the pairs with distance 1/weight, normalised as ``nx.betweenness_centrality``.
+def _igraph(P: _Pairs, mask: np.ndarray | None = None) -> Any:
+    """The pairs of P (those in ``mask``) as an undirected igraph ``Graph`` on vertices ``0..n-1`` (P's node order)."""
+    import igraph
 
-    Shortest distances come from scipy's Dijkstra; path counts and
-    dependencies are accumulated along the shortest-path DAG.  With
-    ``sources``, only paths from those sources count (the k-sample estimate).
+    i, j = (P.i, P.j) if mask is None else (P.i[mask], P.j[mask])
+    return igraph.Graph(n=P.n, edges=np.column_stack([i, j]).tolist())
+
+
+def _betweenness(P: _Pairs, sources: Sequence[int] | None = None) -> np.ndarray:
+    """Betweenness on the pairs with distance 1/weight, normalised as ``nx.betweenness_centrality``.
+
+    igraph's Brandes (in C) counts each unordered pair once on an undirected
+    graph: twice that is the sum over ordered pairs that networkx normalises.
+    With ``sources``, only paths from those sources count (the k-sample
+    estimate, scaled as networkx scales it).
     """
     n = P.n
-    bc = np.zeros(n)
     if n < 3 or len(P.pairs) == 0:
-        return bc
-    A = P.matrix(1.0 / P.weight)
-    src = np.concatenate([P.i, P.j])
-    dst = np.concatenate([P.j, P.i])
-    w = np.concatenate([1.0 / P.weight, 1.0 / P.weight])
-    chosen = np.arange(n) if sources is None else np.asarray(sorted(sources), dtype=np.int64)
-    for start in range(0, len(chosen), 256):
-        block = chosen[start : start + 256]
-        dist_block = csgraph.dijkstra(A, directed=False, indices=block)
-        for s, dist in zip(block.tolist(), dist_block, strict=True):
-            ds, dd = dist[src], dist[dst]
-            with np.errstate(invalid="ignore"):  # inf - inf between components: nan, then not on a path
-                on = np.isfinite(ds) & (np.abs(ds + w - dd) <= 1e-9 * np.maximum(1.0, dd))
-            us, vs, du, dv = src[on], dst[on], ds[on], dd[on]
-            forward = np.argsort(du, kind="stable")
-            sigma = [0.0] * n
-            sigma[s] = 1.0
-            for u, v in zip(us[forward].tolist(), vs[forward].tolist(), strict=True):
-                sigma[v] += sigma[u]
-            backward = np.argsort(-dv, kind="stable")
-            delta = [0.0] * n
-            for u, v in zip(us[backward].tolist(), vs[backward].tolist(), strict=True):
-                delta[u] += sigma[u] / sigma[v] * (1.0 + delta[v])
-            delta[s] = 0.0
-            bc += delta
-    k = len(chosen)
+        return np.zeros(n)
+    chosen = None if sources is None else sorted(sources)
+    bc = 2.0 * np.asarray(_igraph(P).betweenness(directed=False, weights=(1.0 / P.weight).tolist(), sources=chosen))
+    k = n if chosen is None else len(chosen)
     if k == n:
         return bc / ((n - 1) * (n - 2))
     scale = np.full(n, 1.0 / (k * (n - 2)))
@@ -677,19 +604,25 @@ def blocs(G: nx.MultiDiGraph, *, seed: int = BLOC_SEED) -> Blocs:
 
 
 def _blocs(P: _Pairs, *, seed: int) -> Blocs:
-    B = nx.Graph()
-    B.add_nodes_from(P.nodes)
+    # igraph's multilevel (Louvain) in C: ~25x faster than networkx's at 2,000 actors.  It visits the
+    # vertices in a random order, drawn from a generator seeded here (and put back after).
+    import igraph
+
     pos = P.sign > 0
-    net = (P.positive - P.negative)[pos].astype(np.int64).tolist()
-    nodes = P.nodes
-    B.add_weighted_edges_from((nodes[a], nodes[b], w) for a, b, w in zip(P.i[pos].tolist(), P.j[pos].tolist(), net,
-                                                                          strict=True))
-    if B.number_of_edges() == 0:
+    if not pos.any():
         return Blocs([[a] for a in P.nodes], None)
-    communities = nx.community.louvain_communities(B, weight="weight", seed=seed)
-    members = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    modularity = nx.community.modularity(B, [set(c) for c in members], weight="weight")
-    return Blocs(members, round(modularity, DIGITS))
+    B = _igraph(P, pos)
+    weights = (P.positive - P.negative)[pos].tolist()
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        membership = B.community_multilevel(weights=weights).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for name, c in zip(P.nodes, membership, strict=True):
+        groups[c].append(name)  # P.nodes are sorted: so is each group
+    members = sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+    return Blocs(members, round(B.modularity(membership, weights=weights), DIGITS))
 
 
 @dataclass(frozen=True)

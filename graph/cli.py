@@ -531,7 +531,7 @@ def train(paths: tuple[Path, ...], output: Path, corpus: Path | None, base: str 
 # --------------------------------------------------------------------------- analysis
 
 def _date_option(value: str | None) -> str | None:
-    from .analysis import Period
+    from .periods import Period
 
     if value:
         try:

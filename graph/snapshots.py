@@ -11,6 +11,7 @@ Layout of a store directory (the RocksDB files stay at the top, as before)::
     <store>/writer.lock              the writer holds an exclusive flock on it
     <store>/published.json           {"snapshot": "000007", "clean": true}, replaced atomically
     <store>/snapshots/000007/        a checkpoint, never written after it is published
+    <store>/snapshots/000007/counts.json   what ``stats`` counted in 000007 (kept by the first reader to count)
     <store>/snapshots/000007.lock    each reader holds a shared flock while it uses 000007
 
 ``clean`` is true when the writer that published the snapshot closed
@@ -19,6 +20,13 @@ is not clean while no writer holds the lock means the writer died; the next
 reader (or writer) recovers the store and publishes a clean one.
 Superseded snapshots are deleted as soon as no reader holds them, so at most
 one snapshot per reader still running, plus the current one, exist.
+
+Because a published snapshot never changes, what a reader counts in it
+(``alliances stats``: a scan of every index, about a second at 1 M triples)
+holds for as long as the snapshot lives; the first reader to count keeps the
+counts inside it (``keep_counts``) and later readers read them back.  A
+write publishes a new snapshot, which has no counts until someone counts
+again; nothing at write time scans anything.
 
 This module knows files and locks only; the store passes in how to back up.
 """
@@ -55,11 +63,15 @@ __all__ = [
     "lease_latest",
     "lease_newest",
     "snapshot_names",
+    "COUNTS",
+    "read_counts",
+    "keep_counts",
 ]
 
 WRITER_LOCK = "writer.lock"
 POINTER = "published.json"
 SNAPSHOTS = "snapshots"
+COUNTS = "counts.json"
 
 
 @dataclass(frozen=True)
@@ -309,3 +321,35 @@ def lease_newest(location: Path) -> Lease | None:
         if lease is not None:
             return lease
     return None
+
+
+def read_counts(snapshot: Path, version: int) -> dict[str, object] | None:
+    """The counts kept in ``snapshot`` by ``keep_counts`` with this ``version``; ``None`` when there are none.
+
+    A file that cannot be read, or was written by another version of the
+    counting, is as good as none: the caller counts again.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> read_counts(d, 1) is None
+    True
+    >>> keep_counts(d, {"claims": 3}, 1); read_counts(d, 1), read_counts(d, 2)
+    ({'claims': 3}, None)
+    """
+    try:
+        data = json.loads((snapshot / COUNTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != version or not isinstance(data.get("counts"), dict):
+        return None
+    return data["counts"]
+
+
+def keep_counts(snapshot: Path, counts: dict[str, object], version: int) -> None:
+    """Keep ``counts`` of the published ``snapshot`` inside it (atomically), for the readers that come later.
+
+    Best effort: a snapshot that cannot be written (another user's store, a
+    full disk) keeps nothing, and each reader counts for itself.
+    """
+    with contextlib.suppress(OSError, OutputError):
+        write_atomic(snapshot / COUNTS, json.dumps({"version": version, "counts": counts}, sort_keys=True) + "\n")

@@ -73,6 +73,8 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _AG_CLAIM = ox.NamedNode(str(AG.Claim))
 _AG_EXTRACTOR = ox.NamedNode(str(AG.extractor))
 PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
+_COUNTS_VERSION = 1  # of what _count() returns: a change of its meaning must bump it (kept counts are then ignored)
+_COUNT_KEYS = ("articles", "claims", "rejected", "actors", "triples")
 _FIRST_SNAPSHOT_WAIT = 30.0  # how long a reader waits for a new store's first snapshot
 
 
@@ -432,6 +434,24 @@ class AllianceStore:
     def stats(self) -> dict[str, object]:
         """Counts of articles, claims, edges and actors, and claims per relation.
 
+        A reader of a published snapshot counts it once: the counts are kept
+        inside the snapshot (``snapshots.keep_counts``), which never changes,
+        and read back by every later ``stats`` on it.  The first ``stats``
+        after a write (a new snapshot), a writer and an in-memory store count.
+        """
+        counts = snapshots.read_counts(self.snapshot.path, _COUNTS_VERSION) if self.snapshot is not None else None
+        if counts is None or not isinstance(counts.get("relations"), dict) or not counts.keys() >= set(_COUNT_KEYS):
+            counts = self._count()
+            if self.snapshot is not None:
+                snapshots.keep_counts(self.snapshot.path, counts, _COUNTS_VERSION)
+        per_iri = dict(counts["relations"])  # type: ignore[call-overload]
+        per_rel = {r.name: per_iri[str(r.iri)] for r in self.vocab.relations.values() if str(r.iri) in per_iri}
+        return {**{k: counts[k] for k in _COUNT_KEYS},
+                "relations": dict(sorted(per_rel.items()))}
+
+    def _count(self) -> dict[str, object]:
+        """What ``stats`` reports, with the claims per relation keyed by the relation's IRI (ontology-free).
+
         Shaped for the on-disk store, each count is one scan of one index:
         ``rdf:subject``, ``rdf:predicate`` and ``rdf:object`` are written on
         claims only (``rdf.claim_triples``, the dataset loaders), so they need
@@ -443,7 +463,7 @@ class AllianceStore:
 
         per_iri = {row["p"].value: int(row["n"].value) for row in self.ox.query(
             f"SELECT ?p (COUNT(?c) AS ?n) WHERE {{ ?c <{RDF.predicate}> ?p MINUS {{ ?c <{AG.rejected}> true }} }} GROUP BY ?p")}
-        counts = {
+        counts: dict[str, object] = {
             "articles": one(f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{AG.Article}> }}"),
             "claims": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{AG.Claim}> }}"),
             "rejected": one(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c <{AG.rejected}> true }}"),
@@ -457,11 +477,10 @@ class AllianceStore:
             triples = len(self.ox) - named
         else:  # a graph named by a blank node cannot be written in a query
             triples = one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        per_rel = {r.name: per_iri[str(r.iri)] for r in self.vocab.relations.values() if str(r.iri) in per_iri}
         actors = [a for a in mentioned if isinstance(a, ox.NamedNode) and a.value.startswith(str(ACTOR))]
         if actors:  # so: the triples export and push send
             triples += one(self._actor_reference_count(actors))
-        return {**counts, "triples": triples, "relations": dict(sorted(per_rel.items()))}
+        return {**counts, "triples": triples, "relations": dict(sorted(per_iri.items()))}
 
     def _actor_reference_count(self, actors: Sequence[ox.NamedNode]) -> str:
         """A COUNT of what ``data_triples`` adds to the data graph: type, label and iso3 of ``actors``.

@@ -392,3 +392,28 @@ def test_empty_graph_analyses_to_nothing() -> None:
     an = analysis.analyze(nx.MultiDiGraph())
     assert (an.actors, an.dyads, an.actor_scores, an.blocs.members, an.balance.triads, an.strongest) == (0, 0, [], [], 0, [])
     assert an.balance.share is None and an.blocs.modularity is None
+
+
+def test_claims_read_by_number_equal_those_read_as_iris(run, tmp_path: Path, vocab: Vocabulary,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Actors and articles come back as numbers from VALUES tables; past NUMBERED_LIMIT as IRIs: same rows."""
+    from graph.store import open_store
+
+    from .conftest import PROJECT
+    from .eventfiles import POLECAT_COLUMNS, table, write
+    from .test_events import POLECAT_ROWS
+
+    store = tmp_path / "store"
+    assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
+    events = write(tmp_path / "ngec_coded_all_2023-03-05.txt", table(POLECAT_COLUMNS, POLECAT_ROWS), "gz")
+    assert run("ingest-dataset", "polecat", events, "--store", store).exit_code == 0
+
+    def read(limit: int) -> list[list[ClaimRow]]:
+        monkeypatch.setattr(analysis, "NUMBERED_LIMIT", limit)
+        with open_store(store, vocab, read_only=True) as s:
+            return [sorted(analysis.read_claims(s, None, kinds, evidence=evidence))
+                    for kinds in (analysis.SOURCE_KINDS, ("news",), ("event",)) for evidence in (True, False)]
+
+    numbered, plain = read(analysis.NUMBERED_LIMIT), read(0)
+    assert numbered == plain
+    assert {r.kind for r in numbered[0]} == {"news", "event"} and all(numbered)

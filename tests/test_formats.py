@@ -76,7 +76,7 @@ def test_graphml_read_by_networkx_and_igraph(run, store: Path, vocab, tmp_path: 
     allied = G.edges["RUS", "VEN", "RUS-alliedWith-VEN"]
     assert allied["directed"] is False and allied["polarity"] == 1 and allied["sources"] == 2  # the seed article and the meeting
 
-    import igraph  # a test dependency: its C reader shares no code with networkx's writer
+    import igraph  # its C reader shares no code with networkx's writer
 
     g = igraph.Graph.Read_GraphML(str(out))
     assert g.vcount() == len(actors) and g.ecount() == len(ties)

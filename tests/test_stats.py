@@ -63,3 +63,46 @@ def test_stats_equal_the_plain_counts(run, tmp_path: Path, vocab) -> None:
     assert want.pop("_named") >= 2, "the writer's named graphs (reference, support links) are part of the test"
     assert got == want
     assert got["rejected"] == 1 and got["claims"] > got["relations"]["agreementWith"] > 0
+
+
+def _kept(store: Path) -> Path:
+    from graph.snapshots import COUNTS, SNAPSHOTS, read_pointer
+
+    pointer = read_pointer(store)
+    assert pointer is not None
+    return store / SNAPSHOTS / pointer.snapshot / COUNTS
+
+
+def test_stats_are_kept_with_their_snapshot_and_counted_anew_after_a_write(run, tmp_path: Path, vocab) -> None:
+    store = tmp_path / "store"
+    assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
+    first = json.loads(run("stats", "--store", store, "--format", "json").stdout)
+    kept = _kept(store)
+    assert kept.is_file() and json.loads(run("stats", "--store", store, "--format", "json").stdout) == first
+
+    # a later stats on the same snapshot reports what was kept (it does not count again)
+    doc = json.loads(kept.read_text(encoding="utf-8"))
+    doc["counts"]["articles"] += 1000
+    kept.write_text(json.dumps(doc), encoding="utf-8")
+    assert json.loads(run("stats", "--store", store, "--format", "json").stdout)["articles"] == first["articles"] + 1000
+
+    # a write publishes a new snapshot: its counts are counted again, and right
+    (tmp_path / "b.txt").write_text("title: More\ndate: 2024-01-02\n\nJapan and India signed a pact.\n", encoding="utf-8")
+    facts = write_facts(tmp_path / "b.yaml", "b.txt", [
+        {"subject": "JPN", "relation": "agreementWith", "object": "IND", "evidence": "Japan and India signed a pact."}])
+    assert run("ingest", facts, "--no-extract", "--store", store).exit_code == 0
+    assert _kept(store) != kept and not _kept(store).exists()
+    after = json.loads(run("stats", "--store", store, "--format", "json").stdout)
+    want = _plain_counts(store, vocab)
+    want.pop("_named")
+    assert after == want and after["articles"] == first["articles"] + 1 and after["claims"] == first["claims"] + 1
+    assert _kept(store).is_file()
+
+
+def test_unreadable_kept_counts_are_counted_again(run, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("ingest", PROJECT / "seeds", "--no-extract", "--store", store).exit_code == 0
+    first = json.loads(run("stats", "--store", store, "--format", "json").stdout)
+    for garbage in ("", "{not json", '{"version": 1, "counts": {"claims": 1}}', '{"version": 0, "counts": {}}'):
+        _kept(store).write_text(garbage, encoding="utf-8")
+        assert json.loads(run("stats", "--store", store, "--format", "json").stdout) == first, garbage

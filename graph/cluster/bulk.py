@@ -96,7 +96,9 @@ def bulk_load(store: AllianceStore, shards: Sequence[Shard], *,
     start = time.perf_counter()
     for i, shard in enumerate(shards, start=1):
         try:
-            store.ox.bulk_load(path=str(shard.path), format=ox.RdfFormat.N_QUADS)
+            # lenient: no second validation of IRIs; check_shards has just verified every shard
+            # (its checksum against the manifest its writer made, or a full strict parse)
+            store.ox.bulk_load(path=str(shard.path), format=ox.RdfFormat.N_QUADS, lenient=True)
         except SyntaxError as e:  # checked before, so only if it changed meanwhile; this shard added nothing
             raise InputError(shard.path, f"not valid N-Quads: {' '.join(str(e).split())[:300]}") from None
         except OSError as e:
