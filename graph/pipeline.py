@@ -334,13 +334,13 @@ def ingest_event_files(paths: Iterable[Path], dataset: str, store: AllianceStore
     passed to ``on_error`` (or raised when there is none) and the others go on.
     Repeats collapse across the files of one call.
     """
-    from .datasets.event_claims import ingest_events
+    from .datasets.event_claims import RunClaims, ingest_events
 
-    seen: set[bytes] = set()
+    made = RunClaims()
     reports = []
     for path in paths:
         try:
-            reports.append(ingest_events(path, dataset, store, version=version, seen=seen, on_progress=on_progress))
+            reports.append(ingest_events(path, dataset, store, version=version, made=made, on_progress=on_progress))
         except AllianceGraphError as e:
             if on_error is None:
                 raise

@@ -71,6 +71,7 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 _REF_HASH = BASE + "ontology#referenceHash"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _AG_CLAIM = ox.NamedNode(str(AG.Claim))
+_AG_EXTRACTOR = ox.NamedNode(str(AG.extractor))
 PUBLISH_INTERVAL = 2.0  # seconds of writing between two snapshots for readers
 _COUNTS_VERSION = 1  # of what _count() returns: a change of its meaning must bump it (kept counts are then ignored)
 _COUNT_KEYS = ("articles", "claims", "rejected", "actors", "triples")
@@ -361,8 +362,37 @@ class AllianceStore:
                 self._published = time.monotonic()
 
     def has_claim(self, iri: str) -> bool:
-        """Whether the claim ``iri`` is in the store (one index lookup)."""
+        """Whether the claim ``iri`` is in the store (one index lookup).
+
+        A lookup of a claim that is not there reads index and data blocks
+        wherever its key would fall, and RocksDB keeps them in its block
+        cache: many such lookups grow memory with the store (see ``has_extractor``).
+        """
         return ox.Quad(ox.NamedNode(iri), _RDF_TYPE, _AG_CLAIM, ox.DefaultGraph()) in self.ox
+
+    def has_extractor(self, extractor: str) -> bool:
+        """Whether any claim in the store names ``extractor`` (one index lookup).
+
+        A bulk writer whose claim IRIs include the extractor asks this once:
+        when it is False, none of its claims can be in the store yet, and it
+        need not look each one up.
+        """
+        found = self.ox.quads_for_pattern(None, _AG_EXTRACTOR, ox.Literal(extractor), ox.DefaultGraph())
+        return next(iter(found), None) is not None
+
+    def flush(self) -> None:
+        """Write what RocksDB holds in memory (its memtables) to disk.
+
+        The memtables are flushed when a snapshot is published, every
+        ``publish_interval`` seconds of writing; a writer that writes fast
+        calls this after each batch so that memory does not depend on speed.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: store is open read-only")
+        try:
+            self.ox.flush()
+        except OSError as e:
+            raise self._write_failed("the claims", e) from None
 
     def _claims_of(self, a_iri: str) -> dict[str, tuple[str, str, str, str, bool]]:
         """The claims of one article: iri -> (subject, relation, object, extractor, rejected)."""

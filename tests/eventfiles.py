@@ -44,7 +44,7 @@ ICEWS_COLUMNS = (
 
 def gdelt_row(event_id: int, date: str, a1: str, a2: str, code: str, *, url: str = "", sources: int = 1,
               articles: int = 1, version: str = "2.0", **fields: str) -> str:
-    """One GDELT row; ``a1``/``a2`` are 'USA', 'USAGOV', 'USAREB' (country + type) or 'NAT' (a known group)."""
+    """One GDELT row; ``a1``/``a2`` are 'USA', 'USAGOV', 'USAREB' (country + type) or 'NAT' (a known group code)."""
     values = dict.fromkeys(GDELT2_COLUMNS, "")
     values.update(GLOBALEVENTID=str(event_id), SQLDATE=date, MonthYear=date[:6], Year=date[:4],
                   FractionDate=f"{date[:4]}.0000", IsRootEvent="1", EventCode=code, EventBaseCode=code[:3],
@@ -54,7 +54,7 @@ def gdelt_row(event_id: int, date: str, a1: str, a2: str, code: str, *, url: str
     for n, code_ in (("1", a1), ("2", a2)):
         values[f"Actor{n}Code"] = code_
         values[f"Actor{n}Name"] = code_
-        if len(code_) == 3 and code_ in ("NAT", "EEC", "UNO", "HMS"):
+        if len(code_) == 3 and code_ in ("NAT", "EEC", "UNO", "HMS", "AFU", "WAS", "GOS", "SHA", "OAU"):
             values[f"Actor{n}KnownGroupCode"] = code_
         else:
             values[f"Actor{n}CountryCode"] = code_[:3]

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.datasets import event_claims
 from graph.datasets.mapping import load_actors, load_cameo, load_plover
 from graph.datasets.named_events import cameo_code
 from graph.store import open_store
@@ -123,6 +124,55 @@ def test_ingesting_again_adds_nothing_and_files_collapse_together(tmp_path):
     again = ingest(store, "gdelt", a)
     assert "0 event claims written" in again.stderr and "2 already in the store" in again.stderr
     assert len(claims(store)) == 2
+
+
+def test_repeats_collapse_whether_their_claim_is_written_yet_or_not(tmp_path, monkeypatch):
+    """A claim's repeat after its batch went to the store still collapses, and is counted as a repeat."""
+    monkeypatch.setattr(event_claims, "BATCH", 1)  # every claim written before the next row is read
+    f = write(tmp_path / "20240106.export.CSV", "\n".join(GDELT_ROWS) + "\n")
+    store = tmp_path / "store"
+    first = ingest(store, "gdelt", f)
+    assert first.exit_code == 0, first.output
+    assert "5 event claims written" in first.stderr and "1 repeats collapsed, 0 already in the store" in first.stderr
+    g = write(tmp_path / "20240108.export.CSV", "\n".join([
+        gdelt_row(20, "20240108", "DEUGOV", "RUSGOV", "163", url="https://news.example/new"),  # a new claim
+        gdelt_row(21, "20240108", "USAGOV", "RUSGOV", "163", url="https://news.example/i")]) + "\n")  # an old one
+    again = ingest(store, "gdelt", f, f, g)  # the same file twice in one run, then one more
+    assert again.stderr.count("0 event claims written") == 2
+    assert again.stderr.count("1 repeats collapsed, 5 already in the store") == 1
+    assert again.stderr.count("6 repeats collapsed, 0 already in the store") == 1
+    assert "1 event claims written" in again.stderr and len(claims(store)) == 6
+
+
+def test_a_saturated_filter_of_the_run_changes_counts_at_most_never_claims(tmp_path, monkeypatch):
+    """Every claim looks already made to a filter of 8 bits: the store's lookup decides, claims stay the same."""
+    monkeypatch.setattr(event_claims.RunClaims, "BITS", 8)
+    monkeypatch.setattr(event_claims, "BATCH", 1)
+    f = write(tmp_path / "20240106.export.CSV", "\n".join(GDELT_ROWS) + "\n")
+    store = tmp_path / "store"
+    result = ingest(store, "gdelt", f)
+    assert result.exit_code == 0, result.output
+    assert "5 event claims written" in result.stderr and "1 repeats collapsed" in result.stderr
+    assert [(c["s"], c["p"], c["o"]) for c in claims(store)] == [
+        ("USA", "agreementWith", "FRA"), ("CHN", "opposes", "NATO"), ("USA", "sanctions", "RUS"),
+        ("RUS", "threatens", "UKR"), ("RUS", "visited", "TUR")]
+
+
+def test_known_group_codes_are_the_ones_the_cameo_sources_confirm(tmp_path):
+    rows = [gdelt_row(1, "20240105", "AFU", "NERGOV", "163", url="https://news.example/au"),  # African Union
+            gdelt_row(2, "20240105", "WAS", "NERGOV", "163", url="https://news.example/ecowas"),
+            gdelt_row(3, "20240105", "GOS", "RUSGOV", "163", url="https://news.example/g7"),
+            gdelt_row(4, "20240105", "SHA", "CHNGOV", "057", url="https://news.example/sco"),  # no confirmed code
+            gdelt_row(5, "20000105", "OAU", "NERGOV", "163", url="https://news.example/oau")]  # not the AU
+    f = write(tmp_path / "groups.export.CSV", "\n".join(rows) + "\n")
+    store = tmp_path / "store"
+    result = ingest(store, "gdelt", f)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"not actors of the ontology in .*OAU 1.*SHA 1", result.stderr)
+    assert [(c["s"], c["p"], c["o"]) for c in claims(store)] == [
+        ("AU", "sanctions", "NER"), ("ECOWAS", "sanctions", "NER"), ("G7", "sanctions", "RUS")]
+    source = {row[1]: row[3] for row in _table("actors.csv") if row[0] == "cameo-group"}
+    assert "SHA" not in source and all("Table 3.4" in why for why in source.values())
 
 
 def test_gdelt1_files_are_told_apart_by_their_column_count(tmp_path):
