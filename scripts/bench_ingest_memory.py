@@ -32,7 +32,8 @@ STATES = [("Russia", "Moscow"), ("Venezuela", "Caracas"), ("Cuba", "Havana"), ("
 CHILD = r"""
 import json, os, resource, sys, time
 from pathlib import Path
-from graph import cli, pipeline
+from graph import pipeline
+from graph.cli.base import progress
 from graph.loaders import find_inputs
 from graph.store import open_store
 from graph.vocab import load_vocabulary
@@ -63,7 +64,7 @@ start = time.perf_counter()
 print(json.dumps({"articles": 0, **status(), "blocks": sys.getallocatedblocks(), "seconds": 0.0}), flush=True)
 with open_store(store_dir, vocab) as store:
     # the CLI's own progress wrapper around the files, as `alliances ingest` does
-    result = pipeline.ingest_files(sampled(cli._progress(files, "Ingesting")), store, vocab, extract=extract, jobs=jobs)
+    result = pipeline.ingest_files(sampled(progress(files, "Ingesting")), store, vocab, extract=extract, jobs=jobs)
 print(json.dumps({"done": result.summary(), "seconds": round(time.perf_counter() - start, 1)}), flush=True)
 """
 

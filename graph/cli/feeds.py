@@ -10,22 +10,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import (
-    _check_model,
-    _report_error,
-    _vocab,
+from ..model import Article
+from ..store import AllianceStore, open_store
+from .base import (
+    check_model,
     cli,
     fetch_timeout_option,
+    load_vocab,
     max_bytes_option,
     model_option,
     ontology_option,
+    report_error,
     store_option,
 )
-from .model import Article
-from .store import AllianceStore, open_store
 
 if TYPE_CHECKING:
-    from .vocab import Vocabulary
+    from ..vocab import Vocabulary
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
@@ -50,8 +50,8 @@ def _line(article: Article, facts: int) -> str:
 def read_feeds(sources: list[str], store: AllianceStore, vocab: Vocabulary, *, extract: bool, max_bytes: int,
                timeout: float, model: str | None, echo_new: bool = False, seen: set[str] | None = None) -> bool:
     """Ingest feeds and URLs; errors on stderr, one line each; the summary on stderr.  True when no error."""
-    from .feeds import FeedResult, Reader
-    from .fetch import Fetcher
+    from ..feeds import FeedResult, Reader
+    from ..fetch import Fetcher
 
     result = FeedResult()
     on_new = (lambda a, n: click.echo(_line(a, n))) if echo_new else None
@@ -62,7 +62,7 @@ def read_feeds(sources: list[str], store: AllianceStore, vocab: Vocabulary, *, e
     for note in (n for article, _ in result.new for n in article.notes):  # a date that was not one
         click.echo(f"Warning: {note}", err=True)
     for e in result.errors:
-        _report_error(e)
+        report_error(e)
     click.echo(result.summary(), err=True)
     return not result.errors
 
@@ -94,14 +94,14 @@ def watch(feeds: tuple[str, ...], every: str, max_polls: int | None, no_extract:
     """
     import signal
 
-    from .feeds import is_url, polls
+    from ..feeds import is_url, polls
 
     interval = parse_duration(every)
     for f in feeds:
         if not is_url(f) and not Path(f).is_file():
             raise click.BadParameter(f"feed file '{f}' does not exist.", param_hint="'FEED|URL...'")
-    vocab = _vocab(ontology_dir)
-    _check_model(model)
+    vocab = load_vocab(ontology_dir)
+    check_model(model)
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt
