@@ -24,6 +24,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph import analysis
+from graph.analysis import metrics, projection
 from graph.store import AllianceStore
 from graph.vocab import ACTOR, AG, ARTICLE, CLAIM, load_vocabulary
 
@@ -95,16 +96,16 @@ def main() -> None:
         cpu.append(time.process_time() - c0)
         proj.append(t1 - t0)
         full.append(t2 - t0)
-        P = analysis._Pairs(G)  # the stages of analyze(), timed one by one
-        stages = (("pairs", lambda G, P: analysis._Pairs(G)),
-                  ("pagerank", lambda G, P: analysis._pagerank(P)),
-                  ("betweenness", lambda G, P: analysis._centrality(G, P, seed=analysis.BLOC_SEED,
+        P = metrics.Pairs(G)  # the stages of analyze(), timed one by one
+        stages = (("pairs", lambda G, P: metrics.Pairs(G)),
+                  ("pagerank", lambda G, P: metrics.pagerank(P)),
+                  ("betweenness", lambda G, P: metrics.centrality_of(G, P, seed=analysis.BLOC_SEED,
                                                                      exact_limit=analysis.BETWEENNESS_EXACT_LIMIT,
                                                                      samples=analysis.BETWEENNESS_SAMPLES)),
-                  ("blocs (Louvain)", lambda G, P: analysis._blocs(P, seed=analysis.BLOC_SEED)),
-                  ("balance", lambda G, P: analysis._balance(P, top=10)))
+                  ("blocs (Louvain)", lambda G, P: metrics.blocs_of(P, seed=analysis.BLOC_SEED)),
+                  ("balance", lambda G, P: metrics.balance_of(P, top=10)))
         for name, fn in stages:
-            with analysis._gc_paused():  # as inside analyze()
+            with projection.gc_paused():  # as inside analyze()
                 t = time.perf_counter()
                 fn(G, P)
                 parts.setdefault(name, []).append(time.perf_counter() - t)

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from graph import analysis
-from graph.analysis import ClaimRow, Period, parse_period, project, project_claims
+from graph.analysis import ClaimRow, Period, parse_period, project, project_claims, projection
 from graph.errors import AllianceGraphError, UnknownActor, UnknownRelation
 from graph.pipeline import ingest_files
 from graph.store import AllianceStore
@@ -433,7 +433,7 @@ def test_claims_read_by_number_equal_those_read_as_iris(run, tmp_path: Path, voc
     """Actors and articles come back as numbers from VALUES tables; past NUMBERED_LIMIT as IRIs: same rows."""
     store = _store_with_news_and_events(run, tmp_path)
     numbered = _read_all(store, vocab, fresh=True)
-    monkeypatch.setattr(analysis, "NUMBERED_LIMIT", 0)
+    monkeypatch.setattr(projection, "NUMBERED_LIMIT", 0)
     assert _read_all(store, vocab, fresh=True) == numbered
     assert {r.kind for r in numbered[0]} == {"news", "event"} and all(numbered[:4])
 
