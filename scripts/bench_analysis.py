@@ -98,7 +98,7 @@ def main() -> None:
         full.append(t2 - t0)
         P = metrics.Pairs(G)  # the stages of analyze(), timed one by one
         stages = (("pairs", lambda G, P: metrics.Pairs(G)),
-                  ("pagerank", lambda G, P: metrics.pagerank(P)),
+                  ("pagerank", lambda G, P: metrics.pagerank_of(P)),
                   ("betweenness", lambda G, P: metrics.centrality_of(G, P, seed=analysis.BLOC_SEED,
                                                                      exact_limit=analysis.BETWEENNESS_EXACT_LIMIT,
                                                                      samples=analysis.BETWEENNESS_SAMPLES)),

@@ -122,7 +122,7 @@ def signed_dyads(G: nx.MultiDiGraph) -> nx.Graph:
     return S
 
 
-def pagerank(P: Pairs, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> np.ndarray:
+def pagerank_of(P: Pairs, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> np.ndarray:
     """Weighted PageRank over the directed arcs of P, the algorithm of ``nx.pagerank`` in scipy."""
     n = P.n
     if n == 0:
@@ -204,7 +204,7 @@ def centrality_of(G: nx.MultiDiGraph, P: Pairs, *, seed: int, exact_limit: int, 
     n = P.n
     if n == 0:
         return [], "exact"
-    pr = pagerank(P) if pagerank is None else pagerank
+    pr = pagerank_of(P) if pagerank is None else pagerank
     if n > exact_limit and samples < n:
         chosen = random.Random(seed).sample(range(n), samples)
         bc = _betweenness(P, chosen)

@@ -22,7 +22,7 @@ from .metrics import (
     balance_of,
     blocs_of,
     centrality_of,
-    pagerank,
+    pagerank_of,
     strongest_of,
     tie_text,
 )
@@ -92,8 +92,8 @@ def compare(GA: nx.MultiDiGraph, GB: nx.MultiDiGraph, *, label_a: str = "A", lab
     reversed_sign = {(c.a, c.b) for c in changes if c.sign_a is not None and c.sign_b is not None and c.sign_a * c.sign_b < 0}
     changes.sort(key=lambda c: ((c.a, c.b) not in reversed_sign, -(len(c.gained) + len(c.lost)), c.a, c.b))
 
-    pra = dict(zip(pa.nodes, pagerank(pa).tolist(), strict=True))
-    prb = dict(zip(pb.nodes, pagerank(pb).tolist(), strict=True))
+    pra = dict(zip(pa.nodes, pagerank_of(pa).tolist(), strict=True))
+    prb = dict(zip(pb.nodes, pagerank_of(pb).tolist(), strict=True))
     gained_by: dict[str, int] = defaultdict(int)
     lost_by: dict[str, int] = defaultdict(int)
     for u, v, _ in tb - ta:
@@ -122,7 +122,7 @@ def annotate(G: nx.MultiDiGraph, analysis: Analysis | None = None, *, seed: int 
     if analysis is None:
         P = Pairs(G)
         of = blocs_of(P, seed=seed).of()
-        pr = dict(zip(P.nodes, np.round(pagerank(P), DIGITS).tolist(), strict=True))
+        pr = dict(zip(P.nodes, np.round(pagerank_of(P), DIGITS).tolist(), strict=True))
     else:
         of = analysis.blocs.of()
         pr = {s.id: s.pagerank for s in analysis.actor_scores}
