@@ -224,8 +224,9 @@ def ingest_events(path: Path, dataset: str, store: AllianceStore, *, version: st
                                 next(iter(report.versions)) if len(report.versions) == 1 else info.version)
                 if v != current:  # the version is known once the layout (GDELT) or a Version field (POLECAT) is read
                     current = v
-                    fresh = made.fresh(f"dataset:{dataset}/{v}", store)
-                    extractor = nt_literal(f"dataset:{dataset}/{v}")
+                    name = f"dataset:{dataset}/{v}"  # the claims' ag:extractor
+                    fresh = made.fresh(name, store)
+                    extractor = nt_literal(name)
                     node = f"<{dataset_iri(dataset, v)}>"
                     pending.append(_dataset_ntriples(dataset, v, file_name))
                 rel = vocab.relations[event.rule.relation]
