@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -34,9 +34,7 @@ class Writing:
     _writer: Any
     _published: float
     _full: bool
-
-    def publish(self, *, clean: bool = False) -> str | None:  # pragma: no cover - AllianceStore's
-        raise NotImplementedError
+    publish: Callable[..., str | None]  # AllianceStore's
 
     def write_article(self, article: Article, facts: Sequence[Fact], *, replace_extracted: bool = False) -> int:
         """Write one article and its facts in one transaction; return the claims written.
