@@ -3,10 +3,14 @@
 
 1. Extraction: ``--articles`` generated news-like articles (400-500 words, the
    generator of ``bench_extract.py``) in JSON Lines files, extracted by
-   ``alliances extract --jobs 1 --format nquads`` (the anchor) and by
-   ``alliances extract --cluster local:W --format nquads --out DIR``, in the
-   same run; medians of ``--repeat`` runs, ratio of the medians.  Each run
-   includes starting Python, loading spaCy and, for the cluster, starting it.
+   ``alliances extract --jobs 1 --format nquads`` (one process, no Dask), by
+   ``alliances extract --cluster local:1 --format nquads --out DIR`` (a
+   LocalCluster of one worker: issue 15's anchor) and by ``--cluster local:W``,
+   alternating in the same run; medians of ``--repeat`` runs, ratios of the
+   medians.  Each run includes starting Python, loading spaCy and, for the
+   cluster, starting it.  Beside them, what the machine itself gives: W
+   processes of a pure-Python loop at once against one alone (the ceiling of
+   any W-process speed-up here: virtual CPUs may share a physical core).
    Also reports the shard bytes per article and a worker's resident memory.
 2. Loading: ``--triples`` triples of generated claims (random actor pairs and
    relations, the triples ``ingest`` writes) as N-Quads shards, loaded by
@@ -196,20 +200,31 @@ def main() -> None:
             corpus = make_corpus(args.articles)
             words = sum(len(a.text.split()) for a in corpus)
             write_feed(tmp / "in", corpus, args.per_file)
-            one, many = [], []
+            one, single, many, spin = [], [], [], []
+
+            def cluster(workers: int, r: int) -> float:
+                return run(["extract", str(tmp / "in"), "--cluster", f"local:{workers}", "--format", "nquads",
+                            "--task-articles", str(args.task_articles), "--out", str(tmp / f"shards-{workers}-{r}")])
+
             for r in range(args.repeat):
                 one.append(run(["extract", str(tmp / "in"), "--jobs", "1", "--format", "nquads"]))
-                out = tmp / f"shards-{r}"
-                many.append(run(["extract", str(tmp / "in"), "--cluster", f"local:{args.workers}", "--format", "nquads",
-                                 "--task-articles", str(args.task_articles), "--out", str(out)]))
-            manifest = json.loads((out / "_SUCCESS").read_text())
-            m1, mc = statistics.median(one), statistics.median(many)
+                single.append(cluster(1, r))
+                many.append(cluster(args.workers, r))
+                spin.append(spin_scaling(args.workers))
+                print(f"  run {r + 1}: --jobs 1 {one[-1]:.1f} s, local:1 {single[-1]:.1f} s, local:{args.workers} "
+                      f"{many[-1]:.1f} s; {args.workers} loops at once {spin[-1]:.2f}x one", flush=True)
+            manifest = json.loads((tmp / f"shards-{args.workers}-{args.repeat - 1}" / "_SUCCESS").read_text())
+            m1, ms, mc = statistics.median(one), statistics.median(single), statistics.median(many)
             print(f"extract: {len(corpus)} articles, {words / len(corpus):.0f} words each, {manifest['facts']} facts; "
                   f"median of {args.repeat} whole CLI runs")
             print(f"  --jobs 1                      {m1:7.1f} s  {len(corpus) / m1:6.1f} articles/s   runs {_fmt(one)}")
+            print(f"  --cluster local:1             {ms:7.1f} s  {len(corpus) / ms:6.1f} articles/s   runs {_fmt(single)}")
             print(f"  --cluster local:{args.workers}             {mc:7.1f} s  {len(corpus) / mc:6.1f} articles/s   "
                   f"runs {_fmt(many)}")
-            print(f"  throughput ratio cluster / jobs 1: {m1 / mc:.2f}x")
+            print(f"  throughput ratio local:{args.workers} / local:1: {ms / mc:.2f}x (issue 15 asks >= 1.7x)")
+            print(f"  throughput ratio local:{args.workers} / jobs 1: {m1 / mc:.2f}x")
+            print(f"  the machine: {args.workers} pure-Python loops at once give {statistics.median(spin):.2f}x the "
+                  f"throughput of one (runs {', '.join(f'{x:.2f}' for x in spin)})")
             size = sum(s["bytes"] for s in manifest["shards"])
             print(f"  shards: {manifest['tasks']} of {manifest['lines'] // manifest['tasks']:,} lines on average, "
                   f"{size / len(corpus) / 1e3:.1f} kB and {manifest['lines'] / len(corpus):.0f} lines of N-Quads per article")
@@ -218,6 +233,23 @@ def main() -> None:
             bench_load(args, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+SPIN = """import time
+t = time.perf_counter()
+x = 0
+for i in range(20_000_000):
+    x += i * i
+print(time.perf_counter() - t)
+"""
+
+
+def spin_scaling(workers: int) -> float:
+    """Throughput of ``workers`` CPU-bound processes at once over one alone (a Python loop, ~2 s)."""
+    alone = float(subprocess.run([sys.executable, "-c", SPIN], capture_output=True, text=True, check=True).stdout)
+    procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    together = [float(p.communicate()[0]) for p in procs]
+    return workers * alone / max(together)
 
 
 def _fmt(runs: list[float]) -> str:
