@@ -16,7 +16,7 @@
    relations, the triples ``ingest`` writes) as N-Quads shards, loaded by
    ``alliances load`` (bulk loader), against the same claims written
    transactionally one article at a time (``AllianceStore.write_article``,
-   what ``ingest`` does) for the first ``--ingest-articles`` articles into an
+   what ``ingest`` does) for the first ``--ingest-articles`` articles (0: all) into an
    empty store; compared as triples per second.
 
     python scripts/bench_cluster.py --articles 2000 --repeat 3 --triples 10000000
@@ -164,7 +164,7 @@ def bench_load(args: argparse.Namespace, tmp: Path) -> None:
     t_load = run(["load", str(shards_dir), "--store", str(tmp / "loaded")])
     print(f"  alliances load (whole process)          {t_load:8.1f} s  {lines / t_load:10,.0f} triples/s")
 
-    sample = records[:args.ingest_articles]
+    sample = records[:args.ingest_articles] if args.ingest_articles else records
     sample_lines = len(nquads_of(sample, vocab).splitlines())
     store = AllianceStore(tmp / "ingested", vocab)
     t = time.perf_counter()
@@ -173,7 +173,8 @@ def bench_load(args: argparse.Namespace, tmp: Path) -> None:
     store.close()
     t_ingest = time.perf_counter() - t
     rate_ingest = sample_lines / t_ingest
-    print(f"  transactional writes, first {len(sample)} articles ({sample_lines:,} triples, empty store) "
+    what = "all" if len(sample) == len(records) else "first"
+    print(f"  transactional writes, {what} {len(sample)} articles ({sample_lines:,} triples, into an empty store) "
           f"{t_ingest:.1f} s  {rate_ingest:10,.0f} triples/s")
     print(f"  load / transactional ingest, triples per second: {lines / t_load / rate_ingest:.1f}x "
           f"(ingest {lines / rate_ingest / 60:.0f} min at that rate for all {lines:,} triples, load {t_load / 60:.1f} min)")
@@ -187,7 +188,8 @@ def main() -> None:
     ap.add_argument("--per-file", type=int, default=100, help="articles per JSON Lines file")
     ap.add_argument("--task-articles", type=int, default=50, help="--task-articles of the cluster runs")
     ap.add_argument("--triples", type=int, default=10_000_000)
-    ap.add_argument("--ingest-articles", type=int, default=1000)
+    ap.add_argument("--ingest-articles", type=int, default=1000,
+                    help="articles written transactionally for the comparison with load (0: all of them)")
     ap.add_argument("--skip-extract", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
