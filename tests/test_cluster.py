@@ -342,3 +342,17 @@ def test_a_bad_line_of_a_feed_on_the_cluster_is_refused_alone(cluster: object, t
     alone = invoke("extract", feed, "--format", "jsonl")  # the same two articles' facts as without the cluster
     assert alone.exit_code == 1 and sorted(done.stdout.splitlines()) == sorted(alone.stdout.splitlines())
     assert {json.loads(line)["article"] for line in done.stdout.splitlines()} == {f"{feed}:1", f"{feed}:3"}
+
+
+def _worker_settings() -> tuple[str | None, bool]:
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_local_workers_run_without_the_malloc_trim_and_the_profiler_that_slow_extraction() -> None:
+    from graph.cluster.client import ClusterJob
+
+    with ClusterJob("local:1", load_vocabulary(), "rules", lambda _line: None) as job:
+        settings = job.client.run(_worker_settings)
+    assert list(settings.values()) == [(None, False)]
