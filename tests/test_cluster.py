@@ -350,8 +350,13 @@ def _worker_settings() -> tuple[str | None, bool]:
     return os.environ.get("MALLOC_TRIM_THRESHOLD_"), bool(dask.config.get("distributed.worker.profile.enabled"))
 
 
-def test_local_workers_run_without_the_malloc_trim_and_the_profiler_that_slow_extraction() -> None:
+def test_local_workers_run_without_the_malloc_trim_and_the_profiler_that_slow_extraction(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from graph.cluster.client import ClusterJob
+
+    # a nanny writes its variables into its own process's environment, where later nannies find them:
+    # other tests' clusters in this process leave it there; the CLI's process starts without it
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
 
     with ClusterJob("local:1", load_vocabulary(), "rules", lambda _line: None) as job:
         settings = job.client.run(_worker_settings)
