@@ -151,9 +151,7 @@ class CachedLemmas:
         self.cache: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, doc: Any) -> Any:
-        lem = self.lemmatizer
-        if lem.mode != "rule":
-            return lem(doc)
+        lem = self.lemmatizer  # a rule lemmatizer: cache_lemmas swaps no other
         if not lem._validated:
             from spacy.errors import Errors
 
@@ -183,13 +181,18 @@ def _make_lemmas(nlp: Any, name: str, lemmatizer: str) -> CachedLemmas:
     return CachedLemmas(nlp.get_pipe(lemmatizer))
 
 
-def _swap(nlp: Any, name: str, factory: str, make: Any, key: str) -> None:
+def _swap(nlp: Any, name: str, factory: str, make: Any, key: str) -> Any:
+    """Add the component ``make`` builds from pipe ``name`` before it, then remove ``name``; return the new one."""
     from spacy.language import Language
 
     if not Language.has_factory(factory):
         Language.factory(factory, func=make)
-    nlp.add_pipe(factory, name=f"{name}_fast", before=name, config={key: name})
-    nlp.remove_pipe(name)
+    component = nlp.add_pipe(factory, name=f"{name}_fast", before=name, config={key: name})
+    if getattr(component, "complete", True):
+        nlp.remove_pipe(name)
+    else:  # it cannot do the same as the original: the original stays
+        nlp.remove_pipe(f"{name}_fast")
+    return component
 
 
 def cache_lemmas(nlp: Any, name: str = "lemmatizer") -> bool:
@@ -202,7 +205,6 @@ def cache_lemmas(nlp: Any, name: str = "lemmatizer") -> bool:
 
 def replace_ruler(nlp: Any, name: str = "attribute_ruler") -> bool:
     """Put a ``FastAttributes`` in place of the pipeline's attribute ruler; False (and nothing changed) if it cannot."""
-    if name not in nlp.pipe_names or not FastAttributes(nlp.get_pipe(name)).complete:
+    if name not in nlp.pipe_names:
         return False
-    _swap(nlp, name, _FACTORY, _make, "ruler")
-    return True
+    return bool(_swap(nlp, name, _FACTORY, _make, "ruler").complete)

@@ -19,7 +19,7 @@ from .opening import _store_error, _write_error, acquire_snapshot
 from .reading import Reading
 from .writing import Writing
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported only where it is used: readers never load it
     from rdflib import Dataset, Graph
 
     from ..vocab import Vocabulary

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from .. import terms
 from ..terms import BASE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported only where it is used: readers never load it
     from rdflib import BNode, Literal, URIRef
 
     from ..rdf import Triple

@@ -13,7 +13,7 @@ from ..protocol import has_dataset_clause
 from ..terms import PREFIXES
 from .names import ACTOR, AG, DATA_GRAPH, EXPORT_FORMATS, RDF, RDFS, REFERENCE_GRAPH, _from_ox, _term_key
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported only where it is used: readers never load it
     from rdflib import Graph
 
     from ..vocab import Vocabulary

@@ -16,7 +16,7 @@ from ..terms import RDF as RDF_NS
 from .names import _AG_CLAIM, _AG_EXTRACTOR, _RDF_TYPE, ACTOR, AG, PROV, RDF, _iri, _is_true, _nt
 from .opening import _write_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported only where it is used: readers never load it
     from rdflib import URIRef
 
     from ..rdf import Triple
